@@ -1,0 +1,121 @@
+"""What the model runs on: device detection, an in-process matrix-multiply peak, and catalog matching."""
+
+from __future__ import annotations
+
+import platform
+import re
+import time
+from dataclasses import dataclass
+
+from core.model import import_keras
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    kind: str  # "cpu" or "gpu"
+    name: str
+    count: int
+    backend: str
+
+
+def cpu_name() -> str:
+    try:
+        with open("/proc/cpuinfo") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "CPU"
+
+
+def detect_device() -> DeviceInfo:
+    keras = import_keras()
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        gpus = tf.config.list_physical_devices("GPU")
+        if gpus:
+            details = tf.config.experimental.get_device_details(gpus[0])
+            return DeviceInfo("gpu", details.get("device_name", "GPU"), len(gpus), backend)
+    elif backend == "jax":
+        import jax
+
+        gpus = [d for d in jax.devices() if d.platform == "gpu"]
+        if gpus:
+            return DeviceInfo("gpu", gpus[0].device_kind, len(gpus), backend)
+    import os
+
+    return DeviceInfo("cpu", f"{cpu_name()} ({os.cpu_count()} threads)", 1, backend)
+
+
+def measure_matmul_peak(device_kind: str, dtype: str = "float32", seconds: float = 1.0) -> float:
+    """Best FLOP/s of square matrix multiplies on one device, timed in this process."""
+    size = 8192 if device_kind == "gpu" else 2048
+    backend = import_keras().backend.backend()
+    if backend == "tensorflow":
+        return _tf_matmul_peak(size, dtype, seconds)
+    if backend == "jax":
+        return _jax_matmul_peak(size, dtype, seconds)
+    raise RuntimeError(f"no matrix-multiply benchmark for the {backend} backend")
+
+
+def _best_rate(run_once, flops: float, seconds: float) -> float:
+    run_once()  # warm-up: kernels chosen, memory allocated
+    best = 0.0
+    deadline = time.perf_counter() + seconds
+    while True:
+        start = time.perf_counter()
+        run_once()
+        best = max(best, flops / (time.perf_counter() - start))
+        if time.perf_counter() > deadline:
+            return best
+
+
+def _tf_matmul_peak(size: int, dtype: str, seconds: float) -> float:
+    import tensorflow as tf
+
+    a = tf.random.uniform((size, size), dtype=dtype)
+    b = tf.random.uniform((size, size), dtype=dtype)
+
+    @tf.function
+    def four_products():
+        return tf.reduce_sum(tf.matmul(a, b)) + tf.reduce_sum(tf.matmul(b, a)) + tf.reduce_sum(
+            tf.matmul(a, a)
+        ) + tf.reduce_sum(tf.matmul(b, b))
+
+    return _best_rate(lambda: float(four_products()), 4 * 2 * size**3, seconds)
+
+
+def _jax_matmul_peak(size: int, dtype: str, seconds: float) -> float:
+    import jax
+    import jax.numpy as jnp
+
+    key_a, key_b = jax.random.split(jax.random.PRNGKey(0))
+    a = jax.random.uniform(key_a, (size, size), dtype=dtype)
+    b = jax.random.uniform(key_b, (size, size), dtype=dtype)
+    four_products = jax.jit(lambda a, b: jnp.sum(a @ b) + jnp.sum(b @ a) + jnp.sum(a @ a) + jnp.sum(b @ b))
+    return _best_rate(lambda: float(four_products(a, b)), 4 * 2 * size**3, seconds)
+
+
+def _catalog_key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def match_catalog(device_name: str, catalog_names: list[str]) -> str | None:
+    """The catalog entry whose model (first word, e.g. "H100", "RTX 4090") appears in a device's reported name,
+    preferring the longest match and a memory size that appears too."""
+    device_key = _catalog_key(device_name)
+    best, best_score = None, 0
+    for name in catalog_names:
+        words = name.split()
+        model = words[0] if words[0].upper() != "RTX" or len(words) < 2 else words[0] + words[1]
+        model_key = _catalog_key(model)
+        if not model_key or model_key not in device_key:
+            continue
+        score = len(model_key) * 10
+        score += sum(1 for word in words[1:] if _catalog_key(word) and _catalog_key(word) in device_key)
+        if score > best_score:
+            best, best_score = name, score
+    return best

@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy models, engine and session, Alembic migrations and seed data. No business logic."""

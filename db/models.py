@@ -1,0 +1,165 @@
+"""SQLAlchemy 2.0 typed models. Every schema change also needs an Alembic migration in db/migrations/versions."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class TrainingRun(Base):
+    __tablename__ = "training_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)  # running | succeeded | failed
+    error: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    variant: Mapped[str] = mapped_column(String(32), default="fast")  # trainer path: fast | naive
+    backend: Mapped[str | None] = mapped_column(String(32))
+    framework_versions: Mapped[dict] = mapped_column(JSON, default=dict)
+    device: Mapped[str | None] = mapped_column(String(8))  # cpu | gpu
+    device_name: Mapped[str | None] = mapped_column(String(200))
+    device_count: Mapped[int] = mapped_column(Integer, default=1)
+
+    dataset: Mapped[str | None] = mapped_column(String(64))
+    dataset_origin: Mapped[str | None] = mapped_column(Text)
+    dataset_hash: Mapped[str | None] = mapped_column(String(64))
+    n_train: Mapped[int | None] = mapped_column(Integer)
+    n_test: Mapped[int | None] = mapped_column(Integer)
+
+    epochs: Mapped[int] = mapped_column(Integer)
+    batch_size: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[int] = mapped_column(Integer)
+    params: Mapped[int | None] = mapped_column(Integer)
+
+    wall_seconds: Mapped[float | None] = mapped_column(Float)
+    samples_per_second: Mapped[float | None] = mapped_column(Float)
+    flops_per_sample: Mapped[int | None] = mapped_column(Integer)
+    achieved_flops: Mapped[float | None] = mapped_column(Float)
+    peak_flops: Mapped[float | None] = mapped_column(Float)
+    peak_flops_spec: Mapped[float | None] = mapped_column(Float)
+    mfu: Mapped[float | None] = mapped_column(Float)
+    power_watts: Mapped[float | None] = mapped_column(Float)
+    energy_kwh: Mapped[float | None] = mapped_column(Float)
+    price_per_hour: Mapped[float | None] = mapped_column(Float)
+    cost_usd: Mapped[float | None] = mapped_column(Float)
+
+    test_accuracy: Mapped[float | None] = mapped_column(Float)
+    test_loss: Mapped[float | None] = mapped_column(Float)
+    confusion_matrix: Mapped[list | None] = mapped_column(JSON)
+    model_path: Mapped[str | None] = mapped_column(Text)
+
+    epochs_history: Mapped[list[EpochMetric]] = relationship(
+        back_populates="run", cascade="all, delete-orphan", order_by="EpochMetric.epoch"
+    )
+    class_metrics: Mapped[list[ClassMetric]] = relationship(
+        back_populates="run", cascade="all, delete-orphan", order_by="ClassMetric.digit"
+    )
+
+
+class EpochMetric(Base):
+    __tablename__ = "epoch_metrics"
+    __table_args__ = (UniqueConstraint("run_id", "epoch"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("training_runs.id", ondelete="CASCADE"), index=True)
+    epoch: Mapped[int] = mapped_column(Integer)
+    loss: Mapped[float] = mapped_column(Float)
+    accuracy: Mapped[float] = mapped_column(Float)
+    seconds: Mapped[float | None] = mapped_column(Float)
+
+    run: Mapped[TrainingRun] = relationship(back_populates="epochs_history")
+
+
+class ClassMetric(Base):
+    __tablename__ = "class_metrics"
+    __table_args__ = (UniqueConstraint("run_id", "digit"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("training_runs.id", ondelete="CASCADE"), index=True)
+    digit: Mapped[int] = mapped_column(Integer)
+    precision: Mapped[float] = mapped_column(Float)
+    recall: Mapped[float] = mapped_column(Float)
+    f1: Mapped[float] = mapped_column(Float)
+    support: Mapped[int] = mapped_column(Integer)
+
+    run: Mapped[TrainingRun] = relationship(back_populates="class_metrics")
+
+
+class Hardware(Base):
+    __tablename__ = "hardware"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    vendor: Mapped[str] = mapped_column(String(60))
+    bf16_dense_tflops: Mapped[float] = mapped_column(Float)
+    fp32_tflops: Mapped[float | None] = mapped_column(Float)
+    memory_gb: Mapped[float] = mapped_column(Float)
+    bandwidth_tbs: Mapped[float | None] = mapped_column(Float)
+    tdp_w: Mapped[float | None] = mapped_column(Float)
+    price_per_hour_usd: Mapped[float | None] = mapped_column(Float)
+    price_note: Mapped[str | None] = mapped_column(Text)
+    spec_source: Mapped[str | None] = mapped_column(Text)
+    is_seed: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class Benchmark(Base):
+    __tablename__ = "benchmarks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    device: Mapped[str] = mapped_column(String(8))
+    device_name: Mapped[str] = mapped_column(String(200))
+    peak_gflops: Mapped[float | None] = mapped_column(Float)
+    train_bs32_samples_per_s: Mapped[float | None] = mapped_column(Float)
+    train_bs256_samples_per_s: Mapped[float | None] = mapped_column(Float)
+    train_bs256_mfu: Mapped[float | None] = mapped_column(Float)
+    predict_p50_ms: Mapped[float | None] = mapped_column(Float)
+    results: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class SavedEstimate(Base):
+    """A named GPU-budget estimate: its validated inputs and the outputs computed from them."""
+
+    __tablename__ = "saved_estimates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(32), default="training")
+    inputs: Mapped[dict] = mapped_column(JSON, default=dict)
+    outputs: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class FundingScenario(Base):
+    """A named funding scenario; the payload is the validated scenario as JSON."""
+
+    __tablename__ = "funding_scenarios"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class AppMeta(Base):
+    """Key-value facts about this data home, e.g. which seed sets were applied (so deletions are respected)."""
+
+    __tablename__ = "app_meta"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,76 @@
+"""Seed data applied once per data home, after migrations. A seed set that ran is not re-applied, so a row the
+user deleted stays deleted; `restore_*` puts the seeded rows back on request."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import AppMeta, Hardware
+
+SEED_DIR = Path(__file__).resolve().parent / "seed_data"
+GPU_SEED_FILE = SEED_DIR / "gpus.csv"
+
+
+def _optional_float(text: str) -> float | None:
+    text = text.strip()
+    return float(text) if text else None
+
+
+def hardware_seed_rows() -> list[dict]:
+    with GPU_SEED_FILE.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return [
+        {
+            "name": row["name"].strip(),
+            "vendor": row["vendor"].strip(),
+            "bf16_dense_tflops": float(row["bf16_dense_tflops"]),
+            "fp32_tflops": _optional_float(row["fp32_tflops"]),
+            "memory_gb": float(row["memory_gb"]),
+            "bandwidth_tbs": _optional_float(row["bandwidth_tbs"]),
+            "tdp_w": _optional_float(row["tdp_w"]),
+            "price_per_hour_usd": _optional_float(row["price_per_hour_usd"]),
+            "price_note": row["price_note"].strip() or None,
+            "spec_source": row["spec_source"].strip() or None,
+        }
+        for row in rows
+    ]
+
+
+def restore_hardware(session: Session) -> int:
+    """Put every seeded GPU back with its seeded figures; user-added rows are left alone. Returns rows written."""
+    written = 0
+    for values in hardware_seed_rows():
+        row = session.scalar(select(Hardware).where(Hardware.name == values["name"]))
+        if row is None:
+            row = Hardware(name=values["name"])
+            session.add(row)
+        for key, value in values.items():
+            setattr(row, key, value)
+        row.is_seed = True
+        written += 1
+    session.flush()
+    return written
+
+
+SEED_SETS: dict[str, Callable[[Session], object]] = {
+    "hardware_v1": restore_hardware,
+}
+
+
+def seed_all(session: Session) -> list[str]:
+    """Apply every seed set not yet applied to this database; returns the names applied now."""
+    applied = []
+    for name, apply in SEED_SETS.items():
+        key = f"seed:{name}"
+        if session.get(AppMeta, key) is not None:
+            continue
+        apply(session)
+        session.add(AppMeta(key=key, value="applied"))
+        applied.append(name)
+    session.flush()
+    return applied
