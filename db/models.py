@@ -163,3 +163,32 @@ class AppMeta(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class AppScenario(Base):
+    """An application of large models in the catalog; list-like fields are JSON lists of strings."""
+
+    __tablename__ = "app_scenarios"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    sector: Mapped[str] = mapped_column(String(100), index=True)
+    horizon: Mapped[str] = mapped_column(String(16))  # today | emerging
+    tasks: Mapped[list] = mapped_column(JSON, default=list)
+    description: Mapped[str] = mapped_column(Text)
+    typical_model: Mapped[str] = mapped_column(String(200))
+    typical_params: Mapped[float] = mapped_column(Float)
+    training_tokens: Mapped[float] = mapped_column(Float)
+    data_needs: Mapped[str] = mapped_column(Text)
+    data_availability: Mapped[int] = mapped_column(Integer)  # 1 (scarce) .. 5 (abundant)
+    compute_profile: Mapped[str] = mapped_column(Text)
+    regulatory_risk: Mapped[str] = mapped_column(String(16))  # low | medium | high
+    regulations: Mapped[list] = mapped_column(JSON, default=list)
+    privacy_risk: Mapped[str] = mapped_column(String(16))
+    explainability_need: Mapped[str] = mapped_column(String(16))
+    maturity: Mapped[str] = mapped_column(String(32))
+    example_products: Mapped[list] = mapped_column(JSON, default=list)
+    key_risks: Mapped[list] = mapped_column(JSON, default=list)
+    is_seed: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

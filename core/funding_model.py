@@ -1,0 +1,264 @@
+"""A funding scenario as validated data: cash, equity, monthly costs, revenue, funding events, brand and risk settings.
+
+Month convention used everywhere: months are numbered from 0 (the first month of the plan). An event at month m
+lands at the start of month m; costs and revenue of month m happen during it. Sections left out of a scenario file
+mean zero (no costs, no revenue, no events); unknown keys are ignored so richer files from other tools still load.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+DAYS_PER_MONTH = 365.25 / 12
+MAX_HORIZON_MONTHS = 600
+EVENT_KINDS = ("safe", "priced", "grant", "credits")
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be used; the message starts with the offending field's path."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore", validate_assignment=True)
+
+
+class Equity(_Model):
+    common_shares: int = Field(0, ge=0, description="Common shares incl. issued and promised options")
+    unused_options: int = Field(0, ge=0, description="Unissued option pool")
+    founder_shares: int | None = Field(None, ge=0, description="Founders' part of common_shares (default: all)")
+
+    @model_validator(mode="after")
+    def _founders_within_common(self) -> Equity:
+        if self.founder_shares is not None and self.founder_shares > self.common_shares:
+            raise ValueError("founder_shares cannot exceed common_shares")
+        return self
+
+    @property
+    def founders(self) -> int:
+        return self.common_shares if self.founder_shares is None else self.founder_shares
+
+
+class TeamRole(_Model):
+    role: str = "Team"
+    headcount: float = Field(1.0, ge=0)
+    monthly_cost: float = Field(0.0, ge=0, description="Loaded cost per head per month (salary, tax, benefits)")
+    start_month: int = Field(0, ge=0)
+    end_month: int | None = Field(None, ge=0, description="First month the role no longer costs anything")
+
+
+class Compute(_Model):
+    monthly: float = Field(0.0, ge=0, description="Flat compute spend per month")
+    training_cost_usd: float = Field(0.0, ge=0, description="One training run, spread evenly over its months")
+    training_start_month: int = Field(0, ge=0)
+    training_months: int = Field(1, ge=1)
+    serving_monthly_usd: float = Field(0.0, ge=0)
+    serving_start_month: int | None = Field(None, ge=0, description="Default: the month after training ends")
+    estimate: str | None = Field(None, description="Name of the saved GPU-budget estimate these figures came from")
+
+    @property
+    def serving_from(self) -> int:
+        if self.serving_start_month is not None:
+            return self.serving_start_month
+        return self.training_start_month + self.training_months if self.training_cost_usd > 0 else 0
+
+
+class Costs(_Model):
+    team: list[TeamRole] = Field(default_factory=list)
+    compute: Compute = Field(default_factory=Compute)
+    other: float = Field(0.0, ge=0)
+
+    @field_validator("team", mode="before")
+    @classmethod
+    def _team_number(cls, value):
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return [{"role": "Team", "headcount": 1, "monthly_cost": value}]
+        return value
+
+    @field_validator("compute", mode="before")
+    @classmethod
+    def _compute_number(cls, value):
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return {"monthly": value}
+        return value
+
+
+class Revenue(_Model):
+    mrr: float = Field(0.0, ge=0, description="Monthly recurring revenue in month 0")
+    monthly_growth: float = Field(0.0, gt=-1, le=1)
+    gross_margin: float = Field(1.0, ge=0, le=1, description="1 when cost of revenue is already in costs")
+
+
+class Safe(_Model):
+    kind: Literal["safe"]
+    name: str | None = None
+    month: int = Field(0, ge=0)
+    amount: float = Field(gt=0)
+    post_money_cap: float | None = Field(None, gt=0)
+    discount: float | None = Field(None, ge=0, lt=1, description="0.2 = converts at 80% of the round price")
+
+
+class Priced(_Model):
+    kind: Literal["priced"]
+    name: str | None = None
+    month: int = Field(0, ge=0)
+    amount: float = Field(gt=0)
+    pre_money: float = Field(gt=0)
+    pool_target: float | None = Field(None, ge=0, lt=1, description="Unissued pool as a fraction of post-money")
+
+
+class Grant(_Model):
+    kind: Literal["grant"]
+    name: str | None = None
+    month: int = Field(0, ge=0)
+    amount: float = Field(gt=0)
+
+
+class Credits(_Model):
+    kind: Literal["credits"]
+    name: str | None = None
+    month: int = Field(0, ge=0)
+    amount: float = Field(gt=0)
+    months_valid: int = Field(12, ge=1)
+
+
+Event = Annotated[Safe | Priced | Grant | Credits, Field(discriminator="kind")]
+
+
+class Brand(_Model):
+    valuation_premium: float = Field(0.0, gt=-1, description="0.2 = caps and pre-money valuations 20% higher")
+    growth_uplift: float = Field(0.0, ge=-0.5, le=0.5, description="Added to monthly revenue growth")
+
+
+class Risk(_Model):
+    growth_sd: float = Field(0.02, ge=0, le=1, description="Spread of monthly growth across paths")
+    cost_overrun_mean: float = Field(0.10, ge=-0.5, le=5, description="Expected overrun: 0.1 = costs 10% higher")
+    cost_overrun_sd: float = Field(0.10, ge=0, le=2)
+    delay_mean_months: float = Field(2.0, ge=0, le=36, description="Mean delay of each raise (Poisson months)")
+    raise_fail_probability: float = Field(0.0, ge=0, le=1, description="Chance a SAFE or priced round never closes")
+    survival_month: int = Field(24, ge=1, le=MAX_HORIZON_MONTHS, description="Month to survive past")
+    exit_arr_multiple: float = Field(10.0, ge=0, description="Exit value at the survival month = ARR x multiple")
+
+
+class Scenario(_Model):
+    name: str = "Scenario"
+    start_month: str | None = Field(None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="Calendar month 0, YYYY-MM")
+    horizon_months: int = Field(60, ge=1, le=MAX_HORIZON_MONTHS)
+    cash: float = Field(0.0, ge=0)
+    equity: Equity = Field(default_factory=Equity)
+    costs: Costs = Field(default_factory=Costs)
+    revenue: Revenue = Field(default_factory=Revenue)
+    rounds: list[Event] = Field(default_factory=list)
+    brand: Brand = Field(default_factory=Brand)
+    risk: Risk = Field(default_factory=Risk)
+
+    @field_validator("rounds", mode="before")
+    @classmethod
+    def _known_kind(cls, value):
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, dict) and item.get("kind") not in EVENT_KINDS:
+                    raise ValueError(f"rounds[{index}].kind must be one of {', '.join(EVENT_KINDS)}")
+        return value
+
+    @model_validator(mode="after")
+    def _equity_for_rounds(self) -> Scenario:
+        equity_events = [e for e in self.rounds if e.kind in ("safe", "priced")]
+        if equity_events and self.equity.common_shares + self.equity.unused_options <= 0:
+            raise ValueError("equity.common_shares must be positive when the scenario has SAFEs or priced rounds")
+        return self
+
+    def event_name(self, index: int) -> str:
+        """The event's own name, else 'SAFE n' / 'Series A, B, …' / 'Grant n' / 'Credits n' in file order."""
+        event = self.rounds[index]
+        if event.name:
+            return event.name
+        same_kind = [e for e in self.rounds[: index + 1] if e.kind == event.kind]
+        number = len(same_kind)
+        if event.kind == "priced":
+            return f"Series {chr(ord('A') + number - 1)}" if number <= 26 else f"Priced {number}"
+        return {"safe": "SAFE", "grant": "Grant", "credits": "Credits"}[event.kind] + f" {number}"
+
+
+def _field_path(loc: tuple) -> str:
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int):
+            parts.append(f"[{item}]")
+        elif item in EVENT_KINDS and parts and parts[-1].startswith("["):
+            continue  # the discriminated union's tag adds nothing the reader needs
+        else:
+            parts.append(("." if parts else "") + str(item))
+    return "".join(parts) or "scenario"
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    message = first["msg"].removeprefix("Value error, ")
+    path = _field_path(first["loc"])
+    if message.startswith(("rounds[", "equity.")):
+        return message
+    return f"{path}: {message}"
+
+
+def parse_scenario(data: dict | Scenario) -> Scenario:
+    """A validated Scenario from a dict; raises ScenarioError naming the first bad field."""
+    if isinstance(data, Scenario):
+        return data
+    if not isinstance(data, dict):
+        raise ScenarioError(f"scenario: expected a JSON object, got {type(data).__name__}")
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(describe_validation_error(exc)) from None
+    _check_finite(scenario.model_dump(), "")
+    return scenario
+
+
+def _check_finite(value, path: str) -> None:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ScenarioError(f"{path}: must be a finite number")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_finite(item, f"{path}.{key}" if path else key)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_finite(item, f"{path}[{index}]")
+
+
+def scenario_from_json(text: str) -> Scenario:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ScenarioError(f"file: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    return parse_scenario(data)
+
+
+def scenario_to_dict(scenario: Scenario) -> dict:
+    return scenario.model_dump(mode="json", exclude_none=True)
+
+
+def compute_from_estimate(outputs: dict, name: str | None = None, start_month: int = 0) -> Compute:
+    """Compute costs from a saved GPU-budget estimate's outputs (training_cost_usd, training_wall_days, serving)."""
+    if not isinstance(outputs, dict):
+        raise ScenarioError("estimate.outputs: expected an object")
+    try:
+        training = float(outputs.get("training_cost_usd") or 0.0)
+        days = float(outputs.get("training_wall_days") or 0.0)
+        serving = float(outputs.get("serving_monthly_cost_usd") or 0.0)
+    except (TypeError, ValueError):
+        raise ScenarioError("estimate.outputs: training_cost_usd, training_wall_days and serving must be numbers")
+    months = max(1, math.ceil(days / DAYS_PER_MONTH - 1e-9)) if days > 0 else 1
+    try:
+        return Compute(
+            training_cost_usd=training,
+            training_months=months,
+            training_start_month=start_month,
+            serving_monthly_usd=serving,
+            estimate=name,
+        )
+    except ValidationError as exc:
+        raise ScenarioError("estimate." + describe_validation_error(exc)) from None
