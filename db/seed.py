@@ -4,16 +4,18 @@ user deleted stays deleted; `restore_*` puts the seeded rows back on request."""
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import AppMeta, Hardware
+from db.models import AppMeta, AppScenario, Hardware
 
 SEED_DIR = Path(__file__).resolve().parent / "seed_data"
 GPU_SEED_FILE = SEED_DIR / "gpus.csv"
+APP_SCENARIO_SEED_FILE = SEED_DIR / "app_scenarios.json"
 
 
 def _optional_float(text: str) -> float | None:
@@ -57,8 +59,29 @@ def restore_hardware(session: Session) -> int:
     return written
 
 
+def app_scenario_seed_rows() -> list[dict]:
+    return json.loads(APP_SCENARIO_SEED_FILE.read_text(encoding="utf-8"))
+
+
+def restore_app_scenarios(session: Session) -> int:
+    """Put every seeded application scenario back as seeded; user-added ones are left alone. Returns rows written."""
+    written = 0
+    for values in app_scenario_seed_rows():
+        row = session.scalar(select(AppScenario).where(AppScenario.name == values["name"]))
+        if row is None:
+            row = AppScenario(name=values["name"])
+            session.add(row)
+        for key, value in values.items():
+            setattr(row, key, value)
+        row.is_seed = True
+        written += 1
+    session.flush()
+    return written
+
+
 SEED_SETS: dict[str, Callable[[Session], object]] = {
     "hardware_v1": restore_hardware,
+    "app_scenarios_v1": restore_app_scenarios,
 }
 
 
