@@ -194,8 +194,14 @@ def build_cap_tables(scenario: Scenario) -> tuple[list[dict], CapTable, list[Pen
                 discount=exact(event.discount or 0.0),
             )
             pending.append(safe)
-            entries.append({**base, "post_money_cap": float(safe.cap) if safe.cap else None,
-                            "discount": event.discount, **_safe_view(table, pending, safe, field_name)})
+            entries.append(
+                {
+                    **base,
+                    "post_money_cap": float(safe.cap) if safe.cap else None,
+                    "discount": event.discount,
+                    **_safe_view(table, pending, safe, field_name),
+                }
+            )
         elif isinstance(event, Priced):
             entries.append({**base, **_priced_round(table, pending, event, name, multiplier, field_name)})
             pending = []
@@ -264,7 +270,13 @@ def waterfall(classes: list[Holder], exit_value: float) -> dict[str, float]:
     while True:
         payouts = _distribute(classes, converting, value)
         switch = next(
-            (c for c in order if c.name not in converting and c.shares > 0 and _as_converted(classes, converting, c, value) > payouts[c.name]),
+            (
+                c
+                for c in order
+                if c.name not in converting
+                and c.shares > 0
+                and _as_converted(classes, converting, c, value) > payouts[c.name]
+            ),
             None,
         )
         if switch is None:
