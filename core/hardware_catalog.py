@@ -1,0 +1,231 @@
+"""The accelerator catalog: validated GPU specs, fuzzy lookup by name, and add/edit/delete/restore over SQLite."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import asdict, dataclass, fields, replace
+from functools import cache
+
+SPEC_FIELDS = (
+    "name", "vendor", "bf16_dense_tflops", "fp32_tflops", "memory_gb", "bandwidth_tbs", "tdp_w",
+    "price_per_hour_usd", "price_note", "spec_source",
+)  # fmt: skip
+# Words that name the maker or the product family, not the model, so "NVIDIA H100" still finds "H100 SXM".
+NOISE_WORDS = {"nvidia", "amd", "google", "tesla", "gpu", "gpus"}
+
+
+class CatalogError(ValueError):
+    """Bad catalog input; the message starts with the field's name."""
+
+
+class GpuLookupError(LookupError):
+    def __init__(self, message: str, candidates: list[str]):
+        super().__init__(message)
+        self.candidates = candidates
+
+
+@dataclass(frozen=True)
+class GpuSpec:
+    name: str
+    vendor: str
+    bf16_dense_tflops: float
+    memory_gb: float
+    fp32_tflops: float | None = None
+    bandwidth_tbs: float | None = None
+    tdp_w: float | None = None
+    price_per_hour_usd: float | None = None
+    price_note: str | None = None
+    spec_source: str | None = None
+
+    def __post_init__(self) -> None:
+        name = (self.name or "").strip()
+        if not name:
+            raise CatalogError("name: give the accelerator a name")
+        if len(name) > 120:
+            raise CatalogError("name: at most 120 characters")
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "vendor", (self.vendor or "").strip() or "unknown")
+        for field in ("bf16_dense_tflops", "memory_gb"):
+            object.__setattr__(self, field, _number(field, getattr(self, field), positive=True))
+        for field in ("fp32_tflops", "bandwidth_tbs", "tdp_w"):
+            value = getattr(self, field)
+            object.__setattr__(self, field, None if value is None else _number(field, value, positive=True))
+        price = self.price_per_hour_usd
+        object.__setattr__(self, "price_per_hour_usd", None if price is None else _number("price_per_hour_usd", price))
+        for field in ("price_note", "spec_source"):
+            text = getattr(self, field)
+            object.__setattr__(self, field, (str(text).strip() or None) if text is not None else None)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _number(field: str, value, positive: bool = False) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise CatalogError(f"{field}: must be a number, got {value!r}") from None
+    if not math.isfinite(number):
+        raise CatalogError(f"{field}: must be a finite number, got {value!r}")
+    if positive and number <= 0:
+        raise CatalogError(f"{field}: must be greater than 0, got {number:g}")
+    if number < 0:
+        raise CatalogError(f"{field}: must not be negative, got {number:g}")
+    return number
+
+
+def spec_from_mapping(values: dict) -> GpuSpec:
+    """A GpuSpec from any mapping with the catalog's column names; blank strings count as missing."""
+    known = {f.name for f in fields(GpuSpec)}
+    cleaned = {k: (None if isinstance(v, str) and not v.strip() else v) for k, v in values.items() if k in known}
+    for required in ("name", "bf16_dense_tflops", "memory_gb"):
+        if cleaned.get(required) is None:
+            raise CatalogError(f"{required}: required")
+    return GpuSpec(**cleaned)
+
+
+@cache
+def seeded_specs() -> tuple[GpuSpec, ...]:
+    """The catalog as shipped (db/seed_data/gpus.csv), without touching a database."""
+    from db.seed import hardware_seed_rows
+
+    return tuple(spec_from_mapping(row) for row in hardware_seed_rows())
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"[-_/,]", " ", text.lower())).strip()
+
+
+def _token_matches(token: str, spec: GpuSpec) -> bool:
+    name = _normal(spec.name)
+    if token in name or token in _normal(spec.vendor):
+        return True
+    memory = re.fullmatch(r"(\d+(?:\.\d+)?)\s*g(?:b|ib)?", token)
+    if memory and math.isclose(float(memory.group(1)), spec.memory_gb):
+        return True
+    # "sxm4" or "sxm5" still means the SXM part the catalog lists.
+    return any(len(word) >= 3 and token.startswith(word) for word in name.split())
+
+
+def find_gpu(query: str, catalog: list[GpuSpec] | tuple[GpuSpec, ...]) -> GpuSpec:
+    """The one catalog entry a name means: exact, else an unambiguous case-insensitive part of one ("H100",
+    "a100 40gb"); memory sizes like "80GB" also match the entry's memory. Raises GpuLookupError otherwise."""
+    wanted = _normal(query or "")
+    if not wanted:
+        raise GpuLookupError("gpu: give a GPU name", [spec.name for spec in catalog])
+    exact = [spec for spec in catalog if _normal(spec.name) == wanted]
+    if exact:
+        return exact[0]
+    squeezed = wanted.replace(" ", "")
+    matches = [
+        spec for spec in catalog if wanted in _normal(spec.name) or squeezed in _normal(spec.name).replace(" ", "")
+    ]
+    if not matches:
+        tokens = [token for token in wanted.split() if token not in NOISE_WORDS] or wanted.split()
+        matches = [spec for spec in catalog if all(_token_matches(token, spec) for token in tokens)]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        names = [spec.name for spec in matches]
+        raise GpuLookupError(f"gpu: {query!r} is ambiguous; candidates: {', '.join(names)}", names)
+    names = [spec.name for spec in catalog]
+    raise GpuLookupError(f"gpu: no catalog entry matches {query!r}; candidates: {', '.join(names)}", names)
+
+
+def _row_to_spec(row) -> GpuSpec:
+    return GpuSpec(**{field: getattr(row, field) for field in SPEC_FIELDS})
+
+
+def list_hardware() -> list[dict]:
+    """Every catalog row as a dict (spec fields plus is_seed and updated_at), sorted by vendor then name."""
+    from sqlalchemy import select
+
+    from db.engine import session_scope
+    from db.models import Hardware
+
+    with session_scope() as session:
+        rows = session.scalars(select(Hardware).order_by(Hardware.vendor, Hardware.name))
+        return [
+            {**_row_to_spec(row).as_dict(), "is_seed": row.is_seed, "updated_at": row.updated_at.isoformat()}
+            for row in rows
+        ]
+
+
+def catalog_specs() -> list[GpuSpec]:
+    return [spec_from_mapping(row) for row in list_hardware()]
+
+
+def get_hardware(name: str) -> GpuSpec | None:
+    from sqlalchemy import select
+
+    from db.engine import session_scope
+    from db.models import Hardware
+
+    with session_scope() as session:
+        row = session.scalar(select(Hardware).where(Hardware.name == name))
+        return _row_to_spec(row) if row else None
+
+
+def resolve_gpu(query: str) -> GpuSpec:
+    """find_gpu over the stored catalog."""
+    return find_gpu(query, catalog_specs())
+
+
+def add_hardware(spec: GpuSpec | dict) -> GpuSpec:
+    from sqlalchemy import select
+
+    from db.engine import session_scope
+    from db.models import Hardware
+
+    spec = spec if isinstance(spec, GpuSpec) else spec_from_mapping(spec)
+    with session_scope() as session:
+        if session.scalar(select(Hardware).where(Hardware.name == spec.name)) is not None:
+            raise CatalogError(f"name: {spec.name!r} is already in the catalog")
+        session.add(Hardware(**spec.as_dict(), is_seed=False))
+    return spec
+
+
+def update_hardware(name: str, **changes) -> GpuSpec:
+    """Change some fields of an entry (renaming allowed); the whole entry is validated before anything is written."""
+    from sqlalchemy import select
+
+    from db.engine import session_scope
+    from db.models import Hardware
+
+    unknown = set(changes) - set(SPEC_FIELDS)
+    if unknown:
+        raise CatalogError(f"{sorted(unknown)[0]}: not a catalog field")
+    with session_scope() as session:
+        row = session.scalar(select(Hardware).where(Hardware.name == name))
+        if row is None:
+            raise CatalogError(f"name: {name!r} is not in the catalog")
+        cleaned = {k: (None if isinstance(v, str) and not v.strip() and k != "name" else v) for k, v in changes.items()}
+        spec = replace(_row_to_spec(row), **cleaned)
+        if spec.name != name and session.scalar(select(Hardware).where(Hardware.name == spec.name)) is not None:
+            raise CatalogError(f"name: {spec.name!r} is already in the catalog")
+        for field, value in spec.as_dict().items():
+            setattr(row, field, value)
+    return spec
+
+
+def delete_hardware(name: str) -> None:
+    from sqlalchemy import select
+
+    from db.engine import session_scope
+    from db.models import Hardware
+
+    with session_scope() as session:
+        row = session.scalar(select(Hardware).where(Hardware.name == name))
+        if row is None:
+            raise CatalogError(f"name: {name!r} is not in the catalog")
+        session.delete(row)
+
+
+def restore_seeded() -> int:
+    """Put every shipped GPU back with its shipped figures; entries the user added are kept. Returns rows written."""
+    from db.engine import session_scope
+    from db.seed import restore_hardware
+
+    with session_scope() as session:
+        return restore_hardware(session)
