@@ -250,7 +250,7 @@ def compute_from_estimate(outputs: dict, name: str | None = None, start_month: i
         days = float(outputs.get("training_wall_days") or 0.0)
         serving = float(outputs.get("serving_monthly_cost_usd") or 0.0)
     except (TypeError, ValueError):
-        raise ScenarioError("estimate.outputs: training_cost_usd, training_wall_days and serving must be numbers")
+        raise ScenarioError("estimate.outputs: costs and days must be numbers") from None
     months = max(1, math.ceil(days / DAYS_PER_MONTH - 1e-9)) if days > 0 else 1
     try:
         return Compute(
