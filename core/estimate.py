@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from core.hardware_catalog import GpuSpec
 from core.mfu_defaults import band_ratios, default_mfu, generation_of, supports_fp8
@@ -371,6 +371,56 @@ def estimate_serving(inputs: ServingInputs) -> dict:
         "memory bandwidth" if result["memory_bound_tokens_per_s"] <= result["compute_bound_tokens_per_s"] else "compute"
     )
     return result
+
+
+def cost_by_gpu(inputs: TrainingInputs, catalog: list[GpuSpec]) -> list[dict]:
+    """The same job on every priced catalog GPU, each at its own default MFU (FP8 only where the GPU has it)."""
+    rows = []
+    for spec in catalog:
+        if spec.price_per_hour_usd is None:
+            continue
+        precision = inputs.precision
+        if (precision == "fp8" and not supports_fp8(spec.name)) or (precision == "fp32" and not spec.fp32_tflops):
+            precision = "bf16"
+        try:
+            job = replace(inputs, gpu=spec, gpus=None, mfu=None, price_per_hour=None, precision=precision)
+        except EstimateInputError:
+            continue
+        result = estimate_training(job)
+        rows.append(
+            {key: result[key] for key in ("gpu", "precision", "mfu", "gpu_hours", "cost_usd", "cost_usd_low",
+                                          "cost_usd_high", "wall_days", "gpus", "price_per_hour_usd")}
+        )  # fmt: skip
+    return sorted(rows, key=lambda row: row["cost_usd"])
+
+
+def mfu_sweep(inputs: TrainingInputs, points: int = 40) -> list[dict]:
+    """Cost and wall-clock days for MFU from 5% to 70% on the chosen GPU and count."""
+    base = estimate_training(inputs)
+    rows = []
+    for step in range(points):
+        mfu = 0.05 + step * (0.65 / (points - 1))
+        scale = base["mfu"] / mfu
+        cost = base["cost_usd"] * scale if base["cost_usd"] is not None else None
+        rows.append({"mfu": mfu, "cost_usd": cost, "wall_days": base["wall_days"] * scale})
+    return rows
+
+
+def gpus_vs_days(inputs: TrainingInputs, max_gpus: int = 32768) -> list[dict]:
+    """Wall-clock days (with band) for GPU counts from the minimum that holds the model, doubling each step."""
+    base = estimate_training(inputs)
+    rows, count = [], base["min_gpus"]
+    while count <= max_gpus:
+        rows.append(
+            {
+                "gpus": count,
+                "wall_days": base["gpu_hours"] / count / 24,
+                "wall_days_low": base["gpu_hours_low"] / count / 24,
+                "wall_days_high": base["gpu_hours_high"] / count / 24,
+            }
+        )
+        count *= 2
+    return rows
 
 
 def example_gpu() -> GpuSpec:
