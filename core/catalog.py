@@ -513,77 +513,80 @@ def import_scenarios(content: str | bytes, fmt: str) -> dict:
 # ---- compute budget and links to the GPU-budget and funding pages ------------------------------------------------
 
 DEFAULT_GPU = "H100 SXM"
-DEFAULT_MFU = 0.35  # mid-range of published H100 runs (26-46% llm-foundry, 38-43% Llama 3 405B); see mfu.md
-DEFAULT_GPU_FALLBACK = {"bf16_dense_tflops": 989.0, "memory_gb": 80.0, "price_per_hour_usd": 2.69}
-SERVING_BYTES_PER_PARAM = 2.0  # BF16 weights
-SERVING_MEMORY_OVERHEAD = 1.2  # KV cache and activations on top of the weights
+# Used only when the GPU-budget estimator (core.estimate) cannot answer: mid-range of published H100 runs
+# (26-46% llm-foundry, 38-43% Llama 3 405B; see mfu.md) and the shipped H100 catalog row.
+FALLBACK_MFU = 0.35
+FALLBACK_GPU = {"name": DEFAULT_GPU, "bf16_dense_tflops": 989.0, "memory_gb": 80.0, "price_per_hour_usd": 2.69}
+FALLBACK_SERVING_BYTES_PER_PARAM = 2.4  # BF16 weights plus 20% for KV cache and activations
 HOURS_PER_MONTH = 730.0
+DAYS_PER_MONTH = 365.25 / 12
 
 
-def _gpu_figures(gpu_name: str) -> dict:
-    try:
-        from sqlalchemy import select
+def _budget_from_estimator(params: float, tokens: float, gpu: str) -> dict:
+    """Training on `gpu` at the estimator's default MFU and GPU count; serving (its default traffic) on the cheapest
+    priced catalog GPU that holds one replica."""
+    from core.estimate import ServingInputs, TrainingInputs, estimate_serving, estimate_training
+    from core.hardware_catalog import catalog_specs, resolve_gpu
 
-        from db.engine import session_scope
-        from db.models import Hardware
+    training = estimate_training(TrainingInputs(params=params, tokens=tokens, gpu=resolve_gpu(gpu)))
+    serving = None
+    priced = [spec for spec in catalog_specs() if spec.price_per_hour_usd and spec.bandwidth_tbs]
+    for spec in sorted(priced, key=lambda spec: spec.price_per_hour_usd):
+        candidate = estimate_serving(ServingInputs(params=params, gpu=spec))
+        if candidate["gpus_per_replica"] == 1:
+            serving = candidate
+            break
+    serving = serving or estimate_serving(ServingInputs(params=params, gpu=resolve_gpu(gpu)))
+    return {
+        "method": f"core.estimate: {training['mfu']:.0%} MFU, {training['gpus']} GPUs",
+        "gpu": training["gpu"],
+        "gpu_hours": training["gpu_hours"],
+        "training_cost_usd": training["cost_usd"],
+        "training_cost_usd_low": training["cost_usd_low"],
+        "training_cost_usd_high": training["cost_usd_high"],
+        "training_wall_days": training["wall_days"],
+        "price_per_hour_usd": training["price_per_hour_usd"],
+        "serving_gpu": serving["gpu"],
+        "serving_gpus": serving["gpus_needed"],
+        "serving_monthly_usd": serving["monthly_cost_usd"],
+        "serving_note": f"{serving['tokens_per_month']:,.0f} output tokens a month (the GPU-budget page's default "
+        f"traffic) on {serving['gpus_needed']} × {serving['gpu']}, the cheapest catalog GPU that holds the model",
+    }
 
-        with session_scope() as session:
-            row = session.scalar(select(Hardware).where(Hardware.name == gpu_name))
-            if row is not None and row.price_per_hour_usd:
-                return {
-                    "bf16_dense_tflops": row.bf16_dense_tflops,
-                    "memory_gb": row.memory_gb,
-                    "price_per_hour_usd": row.price_per_hour_usd,
-                }
-    except Exception:  # the catalog is a refinement; the shipped figures still give an answer
-        pass
-    return dict(DEFAULT_GPU_FALLBACK)
 
-
-def _estimate_with_core(params: float, tokens: float, gpu: str) -> dict | None:
-    """The GPU-budget module's training estimate when it is installed and accepts these inputs, else None."""
-    try:
-        from core.estimate import estimate_training
-    except ImportError:
-        return None
-    try:
-        result = estimate_training(params=params, tokens=tokens, gpu=gpu)
-    except Exception:
-        return None
-    data = result if isinstance(result, Mapping) else getattr(result, "__dict__", {})
-    if hasattr(result, "model_dump"):
-        data = result.model_dump()
-    if not isinstance(data.get("cost_usd"), int | float) or not isinstance(data.get("gpu_hours"), int | float):
-        return None
-    return data
+def _fallback_budget(params: float, tokens: float) -> dict:
+    gpu = FALLBACK_GPU
+    gpu_hours = 6.0 * params * tokens / (gpu["bf16_dense_tflops"] * 1e12 * FALLBACK_MFU) / 3600.0
+    gpus = max(1, math.ceil(params * FALLBACK_SERVING_BYTES_PER_PARAM / (gpu["memory_gb"] * 1e9)))
+    cost = gpu_hours * gpu["price_per_hour_usd"]
+    return {
+        "method": f"6·N·D at {FALLBACK_MFU:.0%} MFU (GPU-budget estimator unavailable)",
+        "gpu": gpu["name"],
+        "gpu_hours": gpu_hours,
+        "training_cost_usd": cost,
+        "training_cost_usd_low": cost,
+        "training_cost_usd_high": cost,
+        "training_wall_days": gpu_hours / 8 / 24,
+        "price_per_hour_usd": gpu["price_per_hour_usd"],
+        "serving_gpu": gpu["name"],
+        "serving_gpus": gpus,
+        "serving_monthly_usd": gpus * HOURS_PER_MONTH * gpu["price_per_hour_usd"],
+        "serving_note": f"one always-on replica on {gpus} × {gpu['name']}",
+    }
 
 
 def compute_budget(scenario: Mapping | Scenario, gpu: str = DEFAULT_GPU) -> dict:
-    """Rough training cost (6·N·D FLOPs) and the monthly bill of one always-on serving replica, on one GPU type."""
+    """Training cost of the scenario's typical model on its training tokens (6·N·D FLOPs) and a monthly serving bill:
+    the GPU-budget estimator's figures when it is installed, else a plain 6·N·D fallback."""
     data = scenario.to_dict() if isinstance(scenario, Scenario) else scenario
     params, tokens = float(data["typical_params"]), float(data["training_tokens"])
-    figures = _gpu_figures(gpu)
-    flops = 6.0 * params * tokens
-    core_estimate = _estimate_with_core(params, tokens, gpu)
-    if core_estimate is not None:
-        gpu_hours, cost, method = float(core_estimate["gpu_hours"]), float(core_estimate["cost_usd"]), "core.estimate"
-    else:
-        gpu_hours = flops / (figures["bf16_dense_tflops"] * 1e12 * DEFAULT_MFU) / 3600.0
-        cost = gpu_hours * figures["price_per_hour_usd"]
-        method = f"6·N·D at {DEFAULT_MFU:.0%} MFU"
-    serving_gpus = max(
-        1, math.ceil(params * SERVING_BYTES_PER_PARAM * SERVING_MEMORY_OVERHEAD / (figures["memory_gb"] * 1e9))
-    )
-    return {
-        "gpu": gpu,
-        "method": method,
-        "training_flops": flops,
-        "gpu_hours": gpu_hours,
-        "training_cost_usd": cost,
-        "serving_gpus": serving_gpus,
-        "serving_monthly_usd": serving_gpus * HOURS_PER_MONTH * figures["price_per_hour_usd"],
-        "price_per_hour_usd": figures["price_per_hour_usd"],
-    }
+    try:
+        budget = _budget_from_estimator(params, tokens, gpu)
+    except Exception:  # the estimator is another team's module; the catalog must still answer without it
+        budget = _fallback_budget(params, tokens)
+    budget["training_flops"] = 6.0 * params * tokens
+    budget["training_months"] = max(1, math.ceil(budget["training_wall_days"] / DAYS_PER_MONTH))
+    return budget
 
 
 def gpu_budget_query(scenario: Mapping | Scenario) -> dict[str, str]:
@@ -602,6 +605,7 @@ def funding_query(scenario: Mapping | Scenario, budget: Mapping | None = None) -
     budget = budget or compute_budget(data)
     return {
         "training_cost_usd": f"{budget['training_cost_usd']:.2f}",
+        "training_months": str(budget["training_months"]),
         "serving_monthly_usd": f"{budget['serving_monthly_usd']:.2f}",
         "scenario": data["name"],
     }

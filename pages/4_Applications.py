@@ -60,6 +60,13 @@ def money(value: float) -> str:
     return f"${value:,.0f}" if value >= 100 else f"${value:,.2f}"
 
 
+def count(value: float) -> str:
+    for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if value >= size:
+            return f"{value / size:.3g} {suffix}"
+    return f"{value:.3g}"
+
+
 def show_details(name: str) -> None:
     st.session_state["app_detail_name"] = name
     st.session_state["app_tab"] = "Scenario detail"
@@ -190,7 +197,7 @@ with catalog_tab:
                 st.caption(f"{scenario['sector']} · {scenario['horizon']} · {scenario['maturity']}")
                 st.markdown(
                     f"Feasibility **{scenario['feasibility_score']:.0f}**/100 · "
-                    f"{scenario['typical_params']:.3g} params · {scenario['typical_model']}"
+                    f"{count(scenario['typical_params'])} params · {scenario['typical_model']}"
                 )
                 st.markdown(
                     f"Regulatory risk :{'red' if scenario['regulatory_risk'] == 'high' else 'orange' if scenario['regulatory_risk'] == 'medium' else 'green'}-badge[{scenario['regulatory_risk']}] "  # noqa: E501
@@ -221,19 +228,16 @@ with detail_tab:
         budget = compute_budget(scenario)
         metrics = st.columns(4)
         metrics[0].metric("Feasibility", f"{result['score']:.0f} / 100", help=f"Weights: {weights_line}")
-        metrics[1].metric("Typical model size", f"{scenario['typical_params']:.3g} params")
+        metrics[1].metric("Typical model size", f"{count(scenario['typical_params'])} params")
         metrics[2].metric(
             "Training compute",
             money(budget["training_cost_usd"]),
-            help=f"{budget['training_flops']:.3g} FLOPs = 6 × params × {scenario['training_tokens']:.3g} tokens; "
-            f"{budget['gpu_hours']:,.0f} {budget['gpu']} GPU-hours ({budget['method']}) at "
-            f"${budget['price_per_hour_usd']:.2f}/h",
+            help=f"{budget['training_flops']:.3g} FLOPs = 6 × {scenario['typical_params']:.3g} params × "
+            f"{scenario['training_tokens']:.3g} tokens; {budget['gpu_hours']:,.0f} {budget['gpu']} GPU-hours at "
+            f"${budget['price_per_hour_usd']:.2f}/h ({budget['method']}); range "
+            f"{money(budget['training_cost_usd_low'])}–{money(budget['training_cost_usd_high'])}",
         )
-        metrics[3].metric(
-            "Serving, one replica",
-            f"{money(budget['serving_monthly_usd'])}/month",
-            help=f"{budget['serving_gpus']} × {budget['gpu']} always on (BF16 weights + 20% for cache), 730 h/month",
-        )
+        metrics[3].metric("Serving", f"{money(budget['serving_monthly_usd'])}/month", help=budget["serving_note"])
         link_buttons(scenario, "detail")
 
         left, right = st.columns(2)
