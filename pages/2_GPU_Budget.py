@@ -3,7 +3,6 @@
 import math
 
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -33,6 +32,8 @@ from core.hardware_catalog import (
 )
 from core.mfu_defaults import GENERATION_LABELS, effective_mfu, mfu_rules, published_runs
 from pages.common import PAGES_DIR, setup_page
+
+MEMORY_COLOURS = ["#636efa", "#ef553b", "#00cc96", "#ab63fa"]
 
 setup_page("GPU Budget", icon="💸")
 st.title("GPU Budget")
@@ -205,12 +206,23 @@ with tab_train:
         cols = st.columns(2)
         by_gpu = pd.DataFrame(cost_by_gpu(training_inputs, catalog))
         if not by_gpu.empty:
-            figure = px.bar(
-                by_gpu, x="gpu", y="cost_usd", hover_data=["mfu", "gpu_hours", "price_per_hour_usd", "precision"],
-                error_y=by_gpu["cost_usd_high"] - by_gpu["cost_usd"],
-                error_y_minus=by_gpu["cost_usd"] - by_gpu["cost_usd_low"],
-                labels={"gpu": "", "cost_usd": "training cost (USD)"}, title="Cost of the same job by GPU type",
-            )  # fmt: skip
+            figure = go.Figure(
+                go.Bar(
+                    x=by_gpu["gpu"],
+                    y=by_gpu["cost_usd"],
+                    customdata=by_gpu[["mfu", "gpu_hours"]],
+                    hovertemplate="%{x}: $%{y:,.0f} at MFU %{customdata[0]:.1%}, %{customdata[1]:,.0f} GPU-hours",
+                    error_y={
+                        "type": "data",
+                        "array": by_gpu["cost_usd_high"] - by_gpu["cost_usd"],
+                        "arrayminus": by_gpu["cost_usd"] - by_gpu["cost_usd_low"],
+                    },
+                    name="cost",
+                )
+            )
+            figure.update_layout(
+                title="Cost of the same job by GPU type (each at its default MFU)", yaxis_title="training cost (USD)"
+            )
             cols[0].plotly_chart(figure, width="stretch")
         sweep = pd.DataFrame(mfu_sweep(training_inputs))
         figure = go.Figure()
@@ -244,11 +256,13 @@ with tab_train:
                 "GB": [parts["weights_gb"], parts["gradients_gb"], parts["optimizer_gb"], parts["activations_gb"]],
             }
         )
-        figure = px.bar(
-            memory, x="part", y="GB", color="part", title=f"Memory to train: {t['train_memory_gb']:,.0f} GB = at "
-            f"least {t['min_gpus']} × {t['gpu']} ({parts['layers']} layers × {parts['hidden']} wide"
-            f"{', inferred' if parts['architecture_inferred'] else ''})",
-        )  # fmt: skip
+        inferred = ", inferred" if parts["architecture_inferred"] else ""
+        figure = go.Figure(go.Bar(x=memory["part"], y=memory["GB"], marker_color=MEMORY_COLOURS))
+        figure.update_layout(
+            title=f"Memory to train: {t['train_memory_gb']:,.0f} GB = at least {t['min_gpus']} × {t['gpu']} "
+            f"({parts['layers']} layers × {parts['hidden']} wide{inferred})",
+            yaxis_title="GB",
+        )
         figure.add_hline(y=gpu.memory_gb, line_dash="dot", annotation_text=f"one GPU: {gpu.memory_gb:g} GB")
         cols[1].plotly_chart(figure.update_layout(showlegend=False, xaxis_title=""), width="stretch")
 
@@ -341,11 +355,15 @@ with tab_serve:
         )
         cols = st.columns(2)
         cols[0].plotly_chart(
-            px.bar(speeds, x="limit", y="tokens/s", title="Decode tokens/s per replica: the two bounds"),
+            go.Figure(go.Bar(x=speeds["limit"], y=speeds["tokens/s"])).update_layout(
+                title="Decode tokens/s per replica: the two bounds", yaxis_title="tokens/s"
+            ),
             width="stretch",
         )
         cols[1].plotly_chart(
-            px.pie(names=["weights", "KV cache"], values=[s["weights_gb"], s["kv_cache_gb"]], title="Serving memory"),
+            go.Figure(go.Pie(labels=["weights", "KV cache"], values=[s["weights_gb"], s["kv_cache_gb"]])).update_layout(
+                title="Serving memory (GB)"
+            ),
             width="stretch",
         )
 
@@ -475,10 +493,10 @@ with tab_saved:
                 id_vars="name", value_vars=["training_cost_usd", "serving_monthly_cost_usd"], var_name="figure"
             ).dropna()
             if not costs.empty:
-                st.plotly_chart(
-                    px.bar(costs, x="name", y="value", color="figure", barmode="group", title="Saved estimates"),
-                    width="stretch",
-                )
+                figure = go.Figure()
+                for label, group in costs.groupby("figure"):
+                    figure.add_bar(x=group["name"], y=group["value"], name=label)
+                st.plotly_chart(figure.update_layout(barmode="group", title="Saved estimates (USD)"), width="stretch")
             cols = st.columns(3)
             cols[0].download_button("Export CSV", export_csv(chosen), "gpu_budget_estimates.csv", "text/csv")
             cols[1].download_button("Export JSON", export_json(chosen), "gpu_budget_estimates.json", "application/json")
