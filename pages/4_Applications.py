@@ -53,7 +53,7 @@ if flash:
 
 
 def page_exists(page: str) -> bool:
-    return (PAGES_DIR / page).is_file()
+    return (PAGES_DIR.parent / page).is_file()
 
 
 def money(value: float) -> str:
