@@ -186,7 +186,7 @@ def add_hardware(spec: GpuSpec | dict) -> GpuSpec:
     return spec
 
 
-def update_hardware(name: str, **changes) -> GpuSpec:
+def update_hardware(current_name: str, /, **changes) -> GpuSpec:
     """Change some fields of an entry (renaming allowed); the whole entry is validated before anything is written."""
     from sqlalchemy import select
 
@@ -197,12 +197,12 @@ def update_hardware(name: str, **changes) -> GpuSpec:
     if unknown:
         raise CatalogError(f"{sorted(unknown)[0]}: not a catalog field")
     with session_scope() as session:
-        row = session.scalar(select(Hardware).where(Hardware.name == name))
+        row = session.scalar(select(Hardware).where(Hardware.name == current_name))
         if row is None:
-            raise CatalogError(f"name: {name!r} is not in the catalog")
+            raise CatalogError(f"name: {current_name!r} is not in the catalog")
         cleaned = {k: (None if isinstance(v, str) and not v.strip() and k != "name" else v) for k, v in changes.items()}
         spec = replace(_row_to_spec(row), **cleaned)
-        if spec.name != name and session.scalar(select(Hardware).where(Hardware.name == spec.name)) is not None:
+        if spec.name != current_name and session.scalar(select(Hardware).where(Hardware.name == spec.name)) is not None:
             raise CatalogError(f"name: {spec.name!r} is already in the catalog")
         for field, value in spec.as_dict().items():
             setattr(row, field, value)
