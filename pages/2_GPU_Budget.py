@@ -457,10 +457,10 @@ with tab_saved:
 
     with st.form("save_estimate"):
         cols = st.columns([3, 1, 1, 1])
-        name = cols[0].text_input("Name", placeholder="e.g. 7B on H100, 2T tokens")
-        include_training = cols[1].checkbox("Training", value=True)
-        include_serving = cols[2].checkbox("Serving", value=True)
-        overwrite = cols[3].checkbox("Overwrite", value=False)
+        name = cols[0].text_input("Name", placeholder="e.g. 7B on H100, 2T tokens", key="save_name")
+        include_training = cols[1].checkbox("Training", value=True, key="save_training")
+        include_serving = cols[2].checkbox("Serving", value=True, key="save_serving")
+        overwrite = cols[3].checkbox("Overwrite", value=False, key="save_overwrite")
         if st.form_submit_button("Save estimate", type="primary"):
             try:
                 part_training = training if include_training else None
@@ -523,14 +523,22 @@ with tab_catalog:
     def _spec_form(form_key: str, values: dict, submit_label: str) -> dict | None:
         with st.form(form_key):
             cols = st.columns(2)
-            entered = {"name": cols[0].text_input("Name", values.get("name", "")),
-                       "vendor": cols[1].text_input("Vendor", values.get("vendor", ""))}  # fmt: skip
+            entered = {
+                "name": cols[0].text_input("Name", values.get("name", ""), key=f"{form_key}_name"),
+                "vendor": cols[1].text_input("Vendor", values.get("vendor", ""), key=f"{form_key}_vendor"),
+            }
             cols = st.columns(len(spec_fields))
             for column, (field, label) in zip(cols, spec_fields, strict=True):
-                entered[field] = column.number_input(label, value=values.get(field), step=0.1, format="%.3f")
+                entered[field] = column.number_input(
+                    label, value=values.get(field), step=0.1, format="%.3f", key=f"{form_key}_{field}"
+                )
             cols = st.columns(2)
-            entered["price_note"] = cols[0].text_input("Price source", values.get("price_note") or "")
-            entered["spec_source"] = cols[1].text_input("Spec source", values.get("spec_source") or "")
+            entered["price_note"] = cols[0].text_input(
+                "Price source", values.get("price_note") or "", key=f"{form_key}_price_note"
+            )
+            entered["spec_source"] = cols[1].text_input(
+                "Spec source", values.get("spec_source") or "", key=f"{form_key}_spec_source"
+            )
             return entered if st.form_submit_button(submit_label) else None
 
     cols = st.columns(2)
