@@ -234,6 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--paths", type=int, default=10_000, help="Monte Carlo paths (0 = skip the risk analysis)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--csv", metavar="FILE", help="also write the monthly table as CSV")
     args = parser.parse_args(argv)
     if args.paths < 0:
         exit_with_error("--paths must be 0 or more")
@@ -241,12 +242,26 @@ def main(argv: list[str] | None = None) -> int:
         result = analyze(load_scenario_file(args.scenario), risk_paths=args.paths, seed=args.seed)
     except ScenarioError as exc:
         exit_with_error(str(exc))
+    if args.csv:
+        try:
+            write_monthly_csv(result["monthly"], args.csv)
+        except OSError as exc:
+            exit_with_error(f"--csv: cannot write {args.csv}: {exc.strerror or exc}")
     if args.json:
         json.dump(result, sys.stdout, allow_nan=False)
         sys.stdout.write("\n")
     else:
         print(_text_report(result))
     return 0
+
+
+def write_monthly_csv(rows: list[dict], path: str | Path) -> None:
+    import csv
+
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else ["month"])
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 def dumps_scenario(scenario: Scenario) -> str:

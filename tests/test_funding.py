@@ -286,11 +286,15 @@ def test_safes_owning_everything_are_rejected_naming_the_round():
 def test_file_with_only_the_documented_keys_works(tmp_path):
     path = tmp_path / "minimal.json"
     path.write_text(json.dumps({"cash": 1_200_000, "costs": {"team": 100_000}}))
-    completed = run_cli(str(path), "--json", "--paths", "0")
+    csv_path = tmp_path / "monthly.csv"
+    completed = run_cli(str(path), "--json", "--paths", "0", "--csv", str(csv_path))
     assert completed.returncode == 0, completed.stderr
     result = json.loads(completed.stdout)
     assert result["runway_months"] == 12.0
     assert result["cap_table"] == []
+    lines = csv_path.read_text().splitlines()
+    assert len(lines) == 61 and lines[0].startswith("month,date,team")
+    assert lines[12].split(",")[-1] == "0.0"  # cash closes month 11 at exactly zero
 
 
 def test_cli_on_the_yc_example_prints_the_cap_table():
