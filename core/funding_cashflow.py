@@ -76,18 +76,24 @@ def project(
     include_raises: bool = True,
     include_credits: bool = True,
     include_grants: bool = True,
+    detail: bool = True,
 ) -> dict[str, np.ndarray]:
-    """Cash flows for len(growth) paths over `months` months. delays/closes are paths x equity events."""
+    """Cash flows for len(growth) paths over `months` months. delays/closes are paths x equity events;
+    detail adds the team, compute and other cost lines (the Monte Carlo does not need them)."""
     paths = growth.shape[0]
     costs = base_costs(scenario, months)
     overrun = overrun.reshape(paths, 1)
     index = np.arange(months)
     revenue = scenario.revenue.mrr * np.exp(np.log1p(growth).reshape(paths, 1) * index)
     cost_of_revenue = revenue * (1.0 - scenario.revenue.gross_margin)
-    team = costs["team"] * overrun
-    other = costs["other"] * overrun
-    compute = costs["compute"] * overrun
-    credits_used = _spend_credits(compute, credit_grants(scenario, include_credits))
+    grants = credit_grants(scenario, include_credits)
+    compute = costs["compute"] * overrun if grants or detail else None
+    credits_used = _spend_credits(compute, grants) if grants else np.zeros((1, months))
+    total_costs = (costs["team"] + costs["other"] + costs["compute"]) * overrun
+    if grants:
+        total_costs -= credits_used
+    if scenario.revenue.gross_margin < 1.0:
+        total_costs += cost_of_revenue
     funding = np.zeros((paths, months))
     rows = np.arange(paths)
     equity_number = 0
@@ -101,15 +107,15 @@ def project(
                 amount = np.where(closes[:, equity_number], amount, 0.0)
             equity_number += 1
         inside = month < months
-        np.add.at(funding, (rows[inside], month[inside]), amount[inside])
-    total_costs = team + other + compute - credits_used + cost_of_revenue
+        funding[rows[inside], month[inside]] += amount[inside]  # one cell per path, so no index repeats
     net_flow = funding + revenue - total_costs
     cash = scenario.cash + np.cumsum(net_flow, axis=1)
+    detailed = {}
+    if detail:
+        detailed = {"team": costs["team"] * overrun, "compute": compute, "other": costs["other"] * overrun}
     return {
-        "team": team,
-        "compute": compute,
+        **detailed,
         "credits_used": credits_used,
-        "other": other,
         "cost_of_revenue": cost_of_revenue,
         "costs": total_costs,
         "revenue": revenue,
@@ -125,7 +131,7 @@ def _spend_credits(compute: np.ndarray, grants: list[Credits]) -> np.ndarray:
     if not grants:
         return used
     paths, months = compute.shape
-    remaining = np.array([[g.amount for g in grants]] * paths, dtype=float)
+    remaining = np.tile(np.array([g.amount for g in grants], dtype=float), (paths, 1))
     for month in range(months):
         need = compute[:, month].copy()
         for number, grant in enumerate(grants):

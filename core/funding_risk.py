@@ -17,7 +17,7 @@ import numpy as np
 from core.funding_cashflow import EQUITY_KINDS, cash_events, project, runway_months
 from core.funding_model import Scenario, parse_scenario
 
-PAYOUT_GRID_POINTS = 257
+PAYOUT_GRID_POINTS = 97
 
 
 def _draws(scenario: Scenario, paths: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
@@ -43,11 +43,11 @@ def simulate_risk(
     survival_month = min(survival_month or scenario.risk.survival_month, months)
     rng = np.random.default_rng(seed)
     draws = _draws(scenario, paths, rng)
-    flows = project(scenario, months, draws["growth"], draws["overrun"], draws["delays"], draws["closes"])
+    flows = project(scenario, months, draws["growth"], draws["overrun"], draws["delays"], draws["closes"], detail=False)
     runway = runway_months(flows)
-    dead = np.cumsum(flows["cash"] < 0, axis=1) > 0
+    dead = np.arange(months) >= np.floor(np.minimum(runway, months)).reshape(-1, 1)
     cash = np.where(dead, 0.0, flows["cash"])
-    fan = np.percentile(cash, [10, 50, 90], axis=0)
+    fan = _percentiles_by_month(cash, (10, 50, 90))
     survived = runway >= survival_month
     exit_values = 12.0 * flows["revenue"][:, survival_month - 1] * scenario.risk.exit_arr_multiple
     payout = _founder_payouts(scenario, survival_month, np.where(survived, exit_values, 0.0))
@@ -73,6 +73,16 @@ def simulate_risk(
     }
 
 
+def _percentiles_by_month(cash: np.ndarray, percents: tuple[float, ...]) -> np.ndarray:
+    """np.percentile(cash, percents, axis=0) with linear interpolation; sorting contiguous month rows is faster."""
+    ordered = np.sort(np.ascontiguousarray(cash.T), axis=1)
+    positions = np.asarray(percents, dtype=float) / 100.0 * (ordered.shape[1] - 1)
+    low = np.floor(positions).astype(int)
+    high = np.minimum(low + 1, ordered.shape[1] - 1)
+    weight = (positions - low).reshape(-1, 1)
+    return ordered[:, low].T * (1.0 - weight) + ordered[:, high].T * weight
+
+
 def _quantile_or_none(values: np.ndarray, percent: float) -> float | None:
     never = 1e12  # stands in for "never runs out" so no inf - inf reaches the interpolation
     value = float(np.percentile(np.where(np.isfinite(values), values, never), percent))
@@ -86,8 +96,16 @@ def _founder_payouts(scenario: Scenario, month: int, exit_values: np.ndarray) ->
     if top <= 0:
         return np.zeros_like(exit_values)
     grid = np.linspace(0.0, top, PAYOUT_GRID_POINTS)
+    kinks = [total for total in _preference_totals(scenario, month) if 0 < total < top]
+    grid = np.unique(np.concatenate([grid, kinks]))
     grid, founders = founder_payout_curve(scenario, grid, before_month=month)
     return np.interp(exit_values, grid, founders)
+
+
+def _preference_totals(scenario: Scenario, month: int) -> list[float]:
+    """Exit values where the waterfall bends for sure: every preference paid in full."""
+    rounds = [e for e in scenario.rounds if e.kind in EQUITY_KINDS and e.month < month]
+    return [float(sum(e.amount for e in rounds))]
 
 
 def risk_to_json(result: dict, fan_step: int = 1) -> dict:
