@@ -11,8 +11,9 @@ SPEC_FIELDS = (
     "name", "vendor", "bf16_dense_tflops", "fp32_tflops", "memory_gb", "bandwidth_tbs", "tdp_w",
     "price_per_hour_usd", "price_note", "spec_source",
 )  # fmt: skip
-# Words that name the maker or the product family, not the model, so "NVIDIA H100" still finds "H100 SXM".
-NOISE_WORDS = {"nvidia", "amd", "google", "tesla", "gpu", "gpus"}
+# Words that name the maker, the product family or the memory type, not the model, so "NVIDIA H100 80GB HBM3"
+# still finds "H100 SXM".
+NOISE_WORDS = {"nvidia", "amd", "google", "tesla", "gpu", "gpus", "hbm", "hbm2", "hbm2e", "hbm3", "hbm3e"}
 
 
 class CatalogError(ValueError):

@@ -108,6 +108,7 @@ def supports_fp8(gpu_name: str) -> bool:
     return re.search(FP8_PATTERNS, gpu_name.lower()) is not None
 
 
+@cache
 def seeded_peak_tflops(gpu_name: str) -> float:
     from core.hardware_catalog import find_gpu, seeded_specs
 
