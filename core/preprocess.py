@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_SIDE_PX = 4096
@@ -19,8 +19,8 @@ FIELD_PX = 28
 DIGIT_BOX_PX = 20
 # MNIST's training digits have their centre of mass at pixel index (14.0, 14.0), measured on the stored data.
 CENTRE_OF_MASS = 14.0
-# Photos are reduced before filtering: stroke detail finer than 1/600 of the frame never survives the 20 px box.
-WORKING_SIDE_PX = 600
+# Large inputs are reduced before filtering: the digit ends up 20 px tall, so 200 px of working detail is ample.
+WORKING_SIDE_PX = 200
 # Ink must differ from the paper by at least this fraction of the full black-to-white range.
 MIN_INK_CONTRAST = 0.2
 MAX_INK_FRACTION = 0.6
@@ -140,24 +140,23 @@ def ink_map(gray: np.ndarray) -> np.ndarray:
     Raises BlankImageError when no ink stands out from the background."""
     gray = _reduce(gray)
     # The background is what most pixels are: a digit covers far less than half of a drawing or a photo.
-    ink = 1.0 - gray if float(np.median(gray)) > 0.5 else gray.copy()
+    ink = 1.0 - gray if float(np.median(gray[::3, ::3])) > 0.5 else gray.copy()
     ink = _remove_shading(ink)
-    smoothed = _median3(ink) if min(ink.shape) >= 48 else ink
-    peak = float(smoothed.max(initial=0))
+    # A lone bright pixel is noise, not ink: the peak is taken over 3×3 averages, which a speck cannot fill.
+    peak = float(_box_sum3(ink).max(initial=0)) / 9
     if peak < MIN_INK_CONTRAST:
         raise BlankImageError(f"image: blank, no digit stands out from the background (contrast {peak:.0%})")
-    strength = np.clip(smoothed / peak, 0, 1)
+    strength = np.clip(ink / peak, 0, 1)
     mask = strength > max(_otsu_threshold(strength), 0.25)
     if min(mask.shape) >= 48:
-        mask = _median3(mask.astype(np.float32)) > 0.5
+        mask = _box_sum3(mask) >= 5  # the 3×3 median of a binary mask
     ink_pixels = int(mask.sum())
     if ink_pixels < MIN_INK_PIXELS:
         raise BlankImageError("image: blank, no digit found (only a few specks of ink)")
     if ink_pixels > MAX_INK_FRACTION * mask.size:
         raise BlankImageError(f"image: no digit found, ink covers {ink_pixels / mask.size:.0%} of the image")
-    # Keep the soft edge next to each stroke (MNIST's anti-aliasing); drop everything far from the ink.
-    near_ink = np.asarray(Image.fromarray(mask.astype(np.uint8) * 255).filter(ImageFilter.MaxFilter(3))) > 0
-    return np.where(near_ink, strength, 0.0).astype(np.float32)
+    # Keep the soft edge next to each stroke (MNIST's anti-aliasing); drop everything away from the ink.
+    return np.where(_box_sum3(mask) > 0, strength, 0.0).astype(np.float32)
 
 
 def _reduce(gray: np.ndarray) -> np.ndarray:
@@ -177,23 +176,35 @@ def _remove_shading(ink: np.ndarray) -> np.ndarray:
     height, width = ink.shape
     small_scale = min(1.0, 64 / max(height, width))
     small_size = (max(1, round(width * small_scale)), max(1, round(height * small_scale)))
-    small = Image.fromarray((ink * 255).astype(np.uint8)).resize(small_size, Image.Resampling.BOX)
+    small = np.asarray(Image.fromarray(ink, mode="F").resize(small_size, Image.Resampling.BOX))
     window = max(3, (min(small_size) // 4) | 1)
-    background = small.filter(ImageFilter.MinFilter(window)).filter(ImageFilter.BoxBlur(window // 2))
-    level = np.asarray(background.resize((width, height), Image.Resampling.BILINEAR), dtype=np.float32) / 255.0
-    if float(level.max() - level.min()) < 0.05:
-        return np.clip(ink - float(np.median(level)), 0, 1)
-    return np.clip(ink - level, 0, 1)
+    background = _sliding(_sliding(small, window, np.min), window, np.mean)
+    if float(background.max() - background.min()) < 0.05:
+        return np.clip(ink - float(np.median(background)), 0, 1)
+    level = Image.fromarray(background.astype(np.float32), mode="F").resize((width, height), Image.Resampling.BILINEAR)
+    return np.clip(ink - np.asarray(level), 0, 1)
 
 
-def _median3(values: np.ndarray) -> np.ndarray:
-    image = Image.fromarray((np.clip(values, 0, 1) * 255).astype(np.uint8))
-    return np.asarray(image.filter(ImageFilter.MedianFilter(3)), dtype=np.float32) / 255.0
+def _sliding(values: np.ndarray, window: int, reduce) -> np.ndarray:
+    """`reduce` over a window×window neighbourhood (edge pixels repeated), one axis at a time."""
+    half = window // 2
+    padded = np.pad(values, half, mode="edge")
+    rows = reduce(np.lib.stride_tricks.sliding_window_view(padded, window, axis=0), axis=-1)
+    return reduce(np.lib.stride_tricks.sliding_window_view(rows, window, axis=1), axis=-1)
+
+
+def _box_sum3(values: np.ndarray) -> np.ndarray:
+    """Sum over each pixel's 3×3 neighbourhood (zeros beyond the edge), rows then columns."""
+    padded = np.pad(values.astype(np.float32), 1)
+    rows = padded[:-2] + padded[1:-1] + padded[2:]
+    return rows[:, :-2] + rows[:, 1:-1] + rows[:, 2:]
 
 
 def _otsu_threshold(values: np.ndarray, bins: int = 64) -> float:
-    histogram, edges = np.histogram(values, bins=bins, range=(0.0, 1.0))
-    centres = (edges[:-1] + edges[1:]) / 2
+    # Every other pixel in each direction estimates the histogram as well as all of them, four times faster.
+    sample = values[::2, ::2].ravel() if min(values.shape) >= 48 else values.ravel()
+    histogram = np.bincount(np.minimum((sample * bins).astype(np.int64), bins - 1), minlength=bins)
+    centres = (np.arange(bins) + 0.5) / bins
     weight_low = np.cumsum(histogram)
     weight_high = weight_low[-1] - weight_low
     mass_low = np.cumsum(histogram * centres)
@@ -201,7 +212,7 @@ def _otsu_threshold(values: np.ndarray, bins: int = 64) -> float:
         mean_low = mass_low / weight_low
         mean_high = (mass_low[-1] - mass_low) / weight_high
         between = weight_low * weight_high * (mean_low - mean_high) ** 2
-    return float(edges[1:][np.nanargmax(np.nan_to_num(between, nan=-1.0))])
+    return float((np.nanargmax(np.nan_to_num(between, nan=-1.0)) + 1) / bins)
 
 
 def crop_to_ink(ink: np.ndarray) -> np.ndarray:
