@@ -183,7 +183,7 @@ with catalog_tab:
             y="scenario",
             color="criterion",
             orientation="h",
-            title=f"Feasibility score and what each criterion adds (weights: {weights_line})",
+            title="Feasibility score: the points each weighted criterion adds",
             category_orders={"scenario": [s["name"] for s in shown]},
         )
         chart.update_layout(height=max(360, 28 * len(shown) + 140), xaxis_range=[0, 100], yaxis_title="")
@@ -282,7 +282,12 @@ with compare_tab:
         rows = {}
         for scenario in chosen:
             budget = compute_budget(scenario)
-            column = {field: scenario[field] for field in FIELDS if field != "name"}
+            column = {
+                "feasibility_score": "",
+                "training_cost_usd": "",
+                "serving_monthly_usd": "",
+                **{field: scenario[field] for field in FIELDS if field != "name"},
+            }
             for field in LIST_FIELDS:
                 column[field] = "; ".join(column[field])
             column["typical_params"] = f"{scenario['typical_params']:.3g}"
