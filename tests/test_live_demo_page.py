@@ -1,0 +1,171 @@
+"""The Live Demo page driven with AppTest: one-click training, upload and camera predictions, bad input, pitch mode
+and the gallery."""
+
+from __future__ import annotations
+
+import functools
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from tests.live_demo_model import render_drawing, trained_reference_model
+
+PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "5_Live_Demo.py")
+
+
+def open_page() -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=180).run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.fixture
+def trained_home(data_home, monkeypatch):
+    from db.engine import reset_cache
+
+    home, _ = trained_reference_model()
+    monkeypatch.setenv("MODELRUNWAY_HOME", str(home))
+    reset_cache()
+    yield home
+    reset_cache()
+
+
+@pytest.fixture(scope="module")
+def held_out():
+    from core.data import load_mnist
+
+    data = load_mnist()
+    return data.x_test, data.y_test
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in at.metric}
+
+
+def stored_runs() -> list[dict]:
+    from core.runs import list_runs
+
+    return list_runs()
+
+
+def test_without_a_model_one_click_trains_it_and_the_demo_goes_on(monkeypatch):
+    import core.train
+
+    # The page trains `TrainConfig()`; a smaller one keeps the test short while taking the same path.
+    monkeypatch.setattr(core.train, "TrainConfig", functools.partial(core.train.TrainConfig, epochs=1, limit=600))
+    at = open_page()
+    assert "No trained model yet" in at.info[0].value
+    assert not at.metric
+    [train_button] = [button for button in at.button if button.label == "Train the reference model"]
+    train_button.click().run()
+    assert not at.exception, at.exception
+    [run] = stored_runs()
+    assert run["status"] == "succeeded" and run["epochs"] == 1 and run["n_train"] == 600
+    assert metrics(at)["Test accuracy"] == f"{run['test_accuracy']:.2%}"
+    assert "The canvas is empty" in at.info[0].value
+
+
+def test_an_uploaded_drawing_is_read_with_confidence_latency_and_the_28x28(trained_home, held_out):
+    images, labels = held_out
+    at = open_page()
+    run = stored_runs()[0]
+    card = metrics(at)
+    assert card["Test accuracy"] == f"{run['test_accuracy']:.2%}"
+    assert card["Training time"] == f"{run['wall_seconds']:.1f} s"
+    assert card["Cost"] == f"${run['cost_usd']:.5f}"
+    assert run["dataset"] in at.markdown[-1].value or any(run["dataset"] in c.value for c in at.caption)
+
+    at.radio[0].set_value("Upload").run()
+    png = render_drawing(images[11], np.random.default_rng(11), mode="RGB")
+    at.get("file_uploader")[0].set_value(("seven.png", png, "image/png"))
+    at.run()
+    assert not at.exception and not at.error
+    shown = metrics(at)
+    assert shown["Prediction"] == str(labels[11])
+    assert float(shown["Confidence"].rstrip("%")) > 50
+    assert float(shown["Latency"].removesuffix(" ms")) > 0
+    charts = at.get("plotly_chart")
+    assert any("Top 3" in chart.proto.spec for chart in charts)
+    assert any("What the model sees: 28×28" in caption for image in at.image for caption in image.captions)
+
+
+def test_a_camera_photo_of_a_digit_on_paper_is_read(trained_home, held_out):
+    images, labels = held_out
+    at = open_page()
+    at.radio[0].set_value("Camera").run()
+    drawing = Image.open(io.BytesIO(render_drawing(images[20], np.random.default_rng(20)))).convert("RGB")
+    buffer = io.BytesIO()
+    drawing.resize((640, 640)).save(buffer, format="JPEG", quality=85)
+    at.camera_input[0].set_value(("photo.jpg", buffer.getvalue(), "image/jpeg")).run()
+    assert not at.exception and not at.error
+    assert metrics(at)["Prediction"] == str(labels[20])
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"a text file named .png", "image: not a PNG, JPEG"),
+        (b"", "empty"),
+    ],
+)
+def test_bad_uploads_say_what_is_wrong_and_store_nothing(trained_home, content, message):
+    at = open_page()
+    runs_before = stored_runs()
+    at.radio[0].set_value("Upload").run()
+    at.get("file_uploader")[0].set_value(("digit.png", content, "image/png"))
+    at.run()
+    assert not at.exception
+    assert len(at.error) == 1 and message in at.error[0].value
+    assert "Prediction" not in metrics(at)
+    assert stored_runs() == runs_before
+
+
+def test_a_blank_photo_is_refused(trained_home):
+    at = open_page()
+    at.radio[0].set_value("Camera").run()
+    paper = np.random.default_rng(4).normal(200, 5, (480, 640)).clip(0, 255).astype(np.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(paper).convert("RGB").save(buffer, format="JPEG")
+    at.camera_input[0].set_value(("blank.jpg", buffer.getvalue(), "image/jpeg")).run()
+    assert len(at.error) == 1 and "image: blank" in at.error[0].value
+
+
+def test_pitch_mode_hides_the_controls_and_shows_a_large_answer(trained_home, held_out):
+    images, labels = held_out
+    at = open_page()
+    at.radio[0].set_value("Upload").run()
+    at.get("file_uploader")[0].set_value(
+        ("digit.png", render_drawing(images[33], np.random.default_rng(3)), "image/png")
+    )
+    at.run()
+    at.toggle[0].set_value(True).run()
+    assert not at.exception
+    assert not at.radio and not at.slider and not at.metric
+    assert not [b for b in at.button if b.label in ("Clear", "Show other digits")]
+    assert not at.get("plotly_chart")  # no gallery, no top-3 chart
+    html = "\n".join(markdown.value for markdown in at.markdown)
+    assert '[data-testid="stSidebar"]' in html and "display: none" in html
+    assert f'<p class="pitch-digit">{labels[33]}</p>' in html
+    assert "sure</p>" in html and "answered in" in html
+    at.toggle[0].set_value(False).run()
+    assert at.radio[0].value == "Upload"  # the investor's choice survives pitch mode
+    assert metrics(at)["Prediction"] == str(labels[33])
+
+
+def test_gallery_shows_random_digits_the_misread_ones_and_the_confusion_matrix(trained_home, held_out):
+    _, labels = held_out
+    at = open_page()
+    caption = next(c.value for c in at.caption if "held-out test digits" in c.value)
+    misread = int(caption.split(" read correctly, ")[1].split(" misread")[0])
+    run = stored_runs()[0]
+    assert misread == round((1 - run["test_accuracy"]) * len(labels))
+    assert any("Confusion matrix" in chart.proto.spec for chart in at.get("plotly_chart"))
+    first = [image.value for image in at.image]
+    assert len(first[0]) == 12 and len(first[1]) == misread
+    [shuffle] = [button for button in at.button if button.label == "Show other digits"]
+    shuffle.click().run()
+    assert [image.value for image in at.image] != first
