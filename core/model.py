@@ -37,16 +37,22 @@ def import_keras():
     return keras
 
 
-def build_model(learning_rate: float = 0.001):
-    """The seed's model exactly; compiled with the seed's optimizer, loss and metric."""
+def build_model(
+    learning_rate: float = 0.001, steps_per_execution: int = 1, jit_compile: bool = False, mixed_precision: bool = False
+):
+    """The seed's model exactly, compiled with the seed's optimizer, loss and metric.
+
+    The options change how it executes, not what it computes: ``steps_per_execution`` runs that many batches per
+    compiled call, ``mixed_precision`` computes in bfloat16 with float32 weights and a float32 softmax."""
     keras = import_keras()
+    hidden_dtype = "mixed_bfloat16" if mixed_precision else None
     model = keras.Sequential(
         [
             keras.Input(shape=(LAYER_SIZES[0],)),
-            keras.layers.Dense(512, activation="relu"),
-            keras.layers.Dense(256, activation="relu"),
-            keras.layers.Dense(128, activation="relu"),
-            keras.layers.Dense(10, activation="softmax"),
+            keras.layers.Dense(512, activation="relu", dtype=hidden_dtype),
+            keras.layers.Dense(256, activation="relu", dtype=hidden_dtype),
+            keras.layers.Dense(128, activation="relu", dtype=hidden_dtype),
+            keras.layers.Dense(10, activation="softmax", dtype="float32"),
         ],
         name="mnist_mlp",
     )
@@ -54,5 +60,7 @@ def build_model(learning_rate: float = 0.001):
         optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
         loss=SEED_LOSS,
         metrics=["accuracy"],
+        steps_per_execution=steps_per_execution,
+        jit_compile=jit_compile,
     )
     return model
