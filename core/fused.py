@@ -12,6 +12,8 @@ import numpy as np
 
 from core.model import import_keras
 
+# Batches per compiled call: enough to hide Python's per-call cost, few enough that progress still moves
+# several times per epoch.
 CHUNK_STEPS = 32
 
 
@@ -21,8 +23,8 @@ def fit_fused(model, x_train: np.ndarray, y_train: np.ndarray, batch_size: int, 
 
     keras = import_keras()
     n = len(y_train)
-    full_batches, remainder = divmod(n, batch_size)
-    steps = full_batches + (1 if remainder else 0)
+    steps = -(-n // batch_size)
+    padded = steps * batch_size
     x_all = tf.constant(x_train, dtype=tf.float32)
     y_all = tf.constant(y_train, dtype=tf.int32)
     variables = model.trainable_variables
@@ -33,10 +35,12 @@ def fit_fused(model, x_train: np.ndarray, y_train: np.ndarray, batch_size: int, 
     learning_rate = float(config["learning_rate"])
     beta_1, beta_2, epsilon = (float(config[k]) for k in ("beta_1", "beta_2", "epsilon"))
 
-    def train_step(xb, yb):
+    def train_step(xb, yb, real):
+        # ``real`` is 1 for a sample and 0 for padding, so the short last batch's gradient is its own mean.
         with tf.GradientTape() as tape:
             probabilities = model(xb, training=True)
-            loss = tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(yb, probabilities))
+            losses = keras.losses.sparse_categorical_crossentropy(yb, probabilities)
+            loss = tf.reduce_sum(losses * real) / tf.reduce_sum(real)
         gradients = tape.gradient(loss, variables)
         optimizer.iterations.assign_add(1)
         step = tf.cast(optimizer.iterations, tf.float32)
@@ -47,23 +51,22 @@ def fit_fused(model, x_train: np.ndarray, y_train: np.ndarray, batch_size: int, 
                 beta2_power=beta_2_power, lr=learning_rate, beta1=beta_1, beta2=beta_2, epsilon=epsilon,
                 grad=gradient,
             )  # fmt: skip
-        batch = tf.cast(tf.shape(yb)[0], tf.float32)
-        correct = tf.reduce_sum(tf.cast(tf.equal(tf.argmax(probabilities, axis=1, output_type=tf.int32), yb), tf.float32))
-        return loss * batch, correct
+        hits = tf.cast(tf.equal(tf.argmax(probabilities, axis=1, output_type=tf.int32), yb), tf.float32)
+        return tf.reduce_sum(losses * real), tf.reduce_sum(hits * real)
 
     @tf.function(autograph=False)
     def shuffled_batches(epoch):
         order = tf.argsort(tf.random.stateless_uniform((n,), seed=tf.stack([seed, epoch])))
-        x, y = tf.gather(x_all, order), tf.gather(y_all, order)
-        cut = full_batches * batch_size
-        return (tf.reshape(x[:cut], (full_batches, batch_size, -1)), tf.reshape(y[:cut], (full_batches, batch_size)),
-                x[cut:], y[cut:])  # fmt: skip
+        order = tf.concat([order, tf.zeros((padded - n,), tf.int32)], axis=0)
+        real = tf.concat([tf.ones((n,)), tf.zeros((padded - n,))], axis=0)
+        return (tf.reshape(tf.gather(x_all, order), (steps, batch_size, -1)),
+                tf.reshape(tf.gather(y_all, order), (steps, batch_size)), tf.reshape(real, (steps, batch_size)))  # fmt: skip
 
     # Autograph off: converting Keras's own Python on every trace costs more than the loop it would write.
     @tf.function(autograph=False)
-    def run_chunk(x_batches, y_batches, first, stop):
+    def run_chunk(x_batches, y_batches, real_batches, first, stop):
         def body(i, loss_sum, correct):
-            step_loss, step_correct = train_step(x_batches[i], y_batches[i])
+            step_loss, step_correct = train_step(x_batches[i], y_batches[i], real_batches[i])
             return i + 1, loss_sum + step_loss, correct + step_correct
 
         _, loss_sum, correct = tf.while_loop(
@@ -71,24 +74,18 @@ def fit_fused(model, x_train: np.ndarray, y_train: np.ndarray, batch_size: int, 
         )
         return loss_sum, correct
 
-    run_last = tf.function(train_step, autograph=False)
     callback_list = keras.callbacks.CallbackList(callbacks, model=model)
     callback_list.on_train_begin()
     for epoch in range(epochs):
         callback_list.on_epoch_begin(epoch)
-        x_batches, y_batches, x_rest, y_rest = shuffled_batches(tf.constant(epoch))
+        batches = shuffled_batches(tf.constant(epoch))
         loss_sum, correct = 0.0, 0.0
-        for first in range(0, full_batches, CHUNK_STEPS):
-            stop = min(first + CHUNK_STEPS, full_batches)
-            chunk_loss, chunk_correct = run_chunk(x_batches, y_batches, tf.constant(first), tf.constant(stop))
+        for first in range(0, steps, CHUNK_STEPS):
+            stop = min(first + CHUNK_STEPS, steps)
+            chunk_loss, chunk_correct = run_chunk(*batches, tf.constant(first), tf.constant(stop))
             loss_sum += float(chunk_loss)
             correct += float(chunk_correct)
-            callback_list.on_train_batch_end(stop - 1, {"loss": loss_sum / (stop * batch_size)})
-        if remainder:
-            last_loss, last_correct = run_last(x_rest, y_rest)
-            loss_sum += float(last_loss)
-            correct += float(last_correct)
-            callback_list.on_train_batch_end(steps - 1, {"loss": loss_sum / n})
+            callback_list.on_train_batch_end(stop - 1, {"loss": loss_sum / min(stop * batch_size, n)})
         callback_list.on_epoch_end(epoch, {"loss": loss_sum / n, "accuracy": correct / n})
     callback_list.on_train_end()
 

@@ -20,14 +20,12 @@ import numpy as np
 from core import config as settings
 from core.cli import ArgumentParser, exit_with_error
 from core.data import DataError, MnistData, load_mnist
+from core.fused import CHUNK_STEPS
 from core.hardware import DeviceInfo, detect_device, measure_matmul_peak
 from core.model import build_model, flops_per_training_sample, import_keras, parameter_count
 
 ProgressFn = Callable[[dict], None]
 VARIANTS = ("fast", "seed")
-# Batches per compiled call on the fast path: enough to hide Python's per-call cost, few enough that the
-# progress bar still moves several times per epoch.
-FUSED_STEPS = 32
 _peak_cache: dict[tuple[str, str, str], float] = {}
 
 
@@ -146,18 +144,15 @@ def save_model_atomically(model, final_path: Path) -> Path:
     return final_path
 
 
-def _fit(model, data: MnistData, config: TrainConfig, callbacks: list) -> None:
-    if config.variant == "seed":
-        # The seed's code as it was: plain fit on numpy arrays, one Python round trip per batch.
-        model.fit(data.x_train, data.y_train, batch_size=config.batch_size, epochs=config.epochs,
-                  callbacks=callbacks, verbose=0, shuffle=True)  # fmt: skip
-    elif import_keras().backend.backend() == "tensorflow":
+def _fit(model, data: MnistData, config: TrainConfig, device: DeviceInfo, callbacks: list) -> None:
+    if config.variant == "fast" and device.backend == "tensorflow" and device.kind == "cpu":
         from core.fused import fit_fused
 
         fit_fused(model, data.x_train, data.y_train, config.batch_size, config.epochs, config.seed, callbacks)
-    else:
-        model.fit(data.x_train, data.y_train, batch_size=config.batch_size, epochs=config.epochs,
-                  callbacks=callbacks, verbose=0, shuffle=True)  # fmt: skip
+        return
+    # The seed's plain fit; on a GPU the fast variant compiled it with several steps per call, XLA and bfloat16.
+    model.fit(data.x_train, data.y_train, batch_size=config.batch_size, epochs=config.epochs,
+              callbacks=callbacks, verbose=0, shuffle=True)  # fmt: skip
 
 
 @dataclass
@@ -181,7 +176,7 @@ class Measurement:
 def _build_for(device: DeviceInfo, config: TrainConfig, steps: int):
     fast = config.variant == "fast"
     options = {
-        "steps_per_execution": min(FUSED_STEPS, steps) if fast else 1,
+        "steps_per_execution": min(CHUNK_STEPS, steps) if fast else 1,
         # XLA fuses the small element-wise ops on a GPU; on a CPU its matrix multiplies are slower than oneDNN's.
         "jit_compile": fast and device.kind == "gpu",
         "mixed_precision": fast and device.kind == "gpu",
@@ -207,7 +202,7 @@ def measure_training(config: TrainConfig, data: MnistData, progress: ProgressFn 
     history: list[dict] = []
     callback = _progress_callback(keras, progress, config.epochs, steps, history)
     start = time.perf_counter()
-    _fit(model, data, config, [callback])
+    _fit(model, data, config, device, [callback])
     wall = time.perf_counter() - start
     test_loss, test_accuracy = model.evaluate(data.x_test, data.y_test, batch_size=1024, verbose=0)
     predicted = np.argmax(model.predict(data.x_test, batch_size=1024, verbose=0), axis=1)
