@@ -39,13 +39,21 @@ def bench_training(data, epochs: int) -> dict:
     from core.train import TrainConfig, measure_training
 
     device = detect_device()
-    results: dict = {"device": device.kind, "device_name": device.name, "device_count": device.count,
-                     "backend": device.backend, "dataset": data.name, "n_train": data.n_train, "epochs": epochs}  # fmt: skip
+    results: dict = {
+        "device": device.kind,
+        "device_name": device.name,
+        "device_count": device.count,
+        "backend": device.backend,
+        "dataset": data.name,
+        "n_train": data.n_train,
+        "epochs": epochs,
+    }
     variants = {"naive": ("seed", 32), "train_bs32": ("fast", 32), "train_bs256": ("fast", 256)}
     models = {}
     for label, (variant, batch_size) in variants.items():
-        measured = measure_training(TrainConfig(epochs=epochs, batch_size=batch_size, variant=variant), data,
-                                    device=device)  # fmt: skip
+        measured = measure_training(
+            TrainConfig(epochs=epochs, batch_size=batch_size, variant=variant), data, device=device
+        )
         results[f"{label}_samples_per_s"] = measured.samples_per_second
         results[f"{label}_mfu"] = measured.mfu
         results[f"{label}_accuracy"] = measured.test_accuracy
@@ -130,11 +138,15 @@ def store(results: dict) -> int:
 
     with session_scope() as session:
         row = Benchmark(
-            device=results["device"], device_name=results["device_name"], peak_gflops=results["peak_gflops"],
+            device=results["device"],
+            device_name=results["device_name"],
+            peak_gflops=results["peak_gflops"],
             train_bs32_samples_per_s=results["train_bs32_samples_per_s"],
             train_bs256_samples_per_s=results["train_bs256_samples_per_s"],
-            train_bs256_mfu=results["train_bs256_mfu"], predict_p50_ms=results["predict_p50_ms"], results=results,
-        )  # fmt: skip
+            train_bs256_mfu=results["train_bs256_mfu"],
+            predict_p50_ms=results["predict_p50_ms"],
+            results=results,
+        )
         session.add(row)
         session.flush()
         return row.id

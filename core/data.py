@@ -54,7 +54,9 @@ def keras_cache_path() -> Path:
     return Path(keras_home) / "datasets" / "mnist.npz"
 
 
-def load_mnist(path: str | os.PathLike | None = None, allow_download: bool = False, limit: int | None = None) -> MnistData:
+def load_mnist(
+    path: str | os.PathLike | None = None, allow_download: bool = False, limit: int | None = None
+) -> MnistData:
     if limit is not None and limit <= 0:
         raise DataError(f"limit: must be a positive number of training digits, got {limit}")
     if path is not None:

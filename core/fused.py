@@ -17,8 +17,9 @@ from core.model import import_keras
 CHUNK_STEPS = 32
 
 
-def fit_fused(model, x_train: np.ndarray, y_train: np.ndarray, batch_size: int, epochs: int, seed: int,
-              callbacks: list) -> None:  # fmt: skip
+def fit_fused(
+    model, x_train: np.ndarray, y_train: np.ndarray, batch_size: int, epochs: int, seed: int, callbacks: list
+) -> None:
     import tensorflow as tf
 
     keras = import_keras()
@@ -47,10 +48,17 @@ def fit_fused(model, x_train: np.ndarray, y_train: np.ndarray, batch_size: int, 
         beta_1_power, beta_2_power = tf.pow(beta_1, step), tf.pow(beta_2, step)
         for variable, gradient, (momentum, velocity) in zip(variables, gradients, slots):
             tf.raw_ops.ResourceApplyAdam(
-                var=_handle(variable), m=_handle(momentum), v=_handle(velocity), beta1_power=beta_1_power,
-                beta2_power=beta_2_power, lr=learning_rate, beta1=beta_1, beta2=beta_2, epsilon=epsilon,
+                var=_handle(variable),
+                m=_handle(momentum),
+                v=_handle(velocity),
+                beta1_power=beta_1_power,
+                beta2_power=beta_2_power,
+                lr=learning_rate,
+                beta1=beta_1,
+                beta2=beta_2,
+                epsilon=epsilon,
                 grad=gradient,
-            )  # fmt: skip
+            )
         hits = tf.cast(tf.equal(tf.argmax(probabilities, axis=1, output_type=tf.int32), yb), tf.float32)
         return tf.reduce_sum(losses * real), tf.reduce_sum(hits * real)
 
@@ -59,8 +67,11 @@ def fit_fused(model, x_train: np.ndarray, y_train: np.ndarray, batch_size: int, 
         order = tf.argsort(tf.random.stateless_uniform((n,), seed=tf.stack([seed, epoch])))
         order = tf.concat([order, tf.zeros((padded - n,), tf.int32)], axis=0)
         real = tf.concat([tf.ones((n,)), tf.zeros((padded - n,))], axis=0)
-        return (tf.reshape(tf.gather(x_all, order), (steps, batch_size, -1)),
-                tf.reshape(tf.gather(y_all, order), (steps, batch_size)), tf.reshape(real, (steps, batch_size)))  # fmt: skip
+        return (
+            tf.reshape(tf.gather(x_all, order), (steps, batch_size, -1)),
+            tf.reshape(tf.gather(y_all, order), (steps, batch_size)),
+            tf.reshape(real, (steps, batch_size)),
+        )
 
     # Autograph off: converting Keras's own Python on every trace costs more than the loop it would write.
     @tf.function(autograph=False)
@@ -69,9 +80,7 @@ def fit_fused(model, x_train: np.ndarray, y_train: np.ndarray, batch_size: int, 
             step_loss, step_correct = train_step(x_batches[i], y_batches[i], real_batches[i])
             return i + 1, loss_sum + step_loss, correct + step_correct
 
-        _, loss_sum, correct = tf.while_loop(
-            lambda i, *_: i < stop, body, (first, tf.constant(0.0), tf.constant(0.0))
-        )
+        _, loss_sum, correct = tf.while_loop(lambda i, *_: i < stop, body, (first, tf.constant(0.0), tf.constant(0.0)))
         return loss_sum, correct
 
     callback_list = keras.callbacks.CallbackList(callbacks, model=model)

@@ -8,12 +8,40 @@ from db.engine import session_scope
 from db.models import TrainingRun
 
 RUN_FIELDS = (
-    "id", "status", "error", "variant", "backend", "device", "device_name", "device_count",
-    "dataset", "dataset_origin", "dataset_hash", "n_train", "n_test", "epochs", "batch_size", "seed", "params",
-    "wall_seconds", "samples_per_second", "flops_per_sample", "achieved_flops", "peak_flops", "peak_flops_spec",
-    "mfu", "power_watts", "energy_kwh", "price_per_hour", "cost_usd", "test_accuracy", "test_loss", "model_path",
-    "framework_versions", "confusion_matrix",
-)  # fmt: skip
+    "id",
+    "status",
+    "error",
+    "variant",
+    "backend",
+    "device",
+    "device_name",
+    "device_count",
+    "dataset",
+    "dataset_origin",
+    "dataset_hash",
+    "n_train",
+    "n_test",
+    "epochs",
+    "batch_size",
+    "seed",
+    "params",
+    "wall_seconds",
+    "samples_per_second",
+    "flops_per_sample",
+    "achieved_flops",
+    "peak_flops",
+    "peak_flops_spec",
+    "mfu",
+    "power_watts",
+    "energy_kwh",
+    "price_per_hour",
+    "cost_usd",
+    "test_accuracy",
+    "test_loss",
+    "model_path",
+    "framework_versions",
+    "confusion_matrix",
+)
 
 
 def run_to_dict(run: TrainingRun, with_details: bool = True) -> dict:
@@ -22,8 +50,7 @@ def run_to_dict(run: TrainingRun, with_details: bool = True) -> dict:
     data["finished_at"] = run.finished_at.isoformat() if run.finished_at else None
     if with_details:
         data["history"] = [
-            {"epoch": e.epoch, "loss": e.loss, "accuracy": e.accuracy, "seconds": e.seconds}
-            for e in run.epochs_history
+            {"epoch": e.epoch, "loss": e.loss, "accuracy": e.accuracy, "seconds": e.seconds} for e in run.epochs_history
         ]
         data["class_metrics"] = [
             {"digit": c.digit, "precision": c.precision, "recall": c.recall, "f1": c.f1, "support": c.support}

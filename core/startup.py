@@ -19,9 +19,15 @@ from core.config import PROJECT_ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-]  # fmt: skip
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 BARE_APP = 'import streamlit as st\nst.title("hello")\n'
 
 
@@ -40,10 +46,24 @@ def streamlit_server(data_home: Path, script: str = "app.py", timeout: float = 9
     log_path = Path(data_home).parent / f"streamlit-{port}.log"
     with open(log_path, "w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true"],
-            cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                script,
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+            ],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         url = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + timeout
@@ -104,5 +124,8 @@ def measure_startup(repeats: int = 3) -> dict:
             home_times.append(_time_to_render(browser, "app.py", Path(folder) / f"home-{attempt}"))
             bare_times.append(_time_to_render(browser, str(bare), Path(folder) / f"bare-{attempt}"))
     home, bare_median = statistics.median(home_times), statistics.median(bare_times)
-    return {"startup_home_ms": home * 1000, "startup_bare_ms": bare_median * 1000,
-            "startup_overhead_ms": (home - bare_median) * 1000}  # fmt: skip
+    return {
+        "startup_home_ms": home * 1000,
+        "startup_bare_ms": bare_median * 1000,
+        "startup_overhead_ms": (home - bare_median) * 1000,
+    }

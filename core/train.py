@@ -1,6 +1,6 @@
 """Train, measure and store one run of the reference model.
 
-    python -m core.train [--epochs N] [--batch-size B] [--data PATH] [--limit N] [--allow-download] [--json]
+python -m core.train [--epochs N] [--batch-size B] [--data PATH] [--limit N] [--allow-download] [--json]
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -52,7 +52,9 @@ class TrainConfig:
             raise ValueError(f"epochs: at most 1000, got {self.epochs}")
         if self.batch_size <= 0:
             raise ValueError(f"batch_size: must be at least 1, got {self.batch_size}")
-        if self.limit is not None and (isinstance(self.limit, bool) or not isinstance(self.limit, int) or self.limit <= 0):
+        if self.limit is not None and (
+            isinstance(self.limit, bool) or not isinstance(self.limit, int) or self.limit <= 0
+        ):
             raise ValueError(f"limit: must be a positive whole number of training digits, got {self.limit!r}")
         if self.data_path is not None and not Path(self.data_path).exists():
             raise ValueError(f"data: {self.data_path} does not exist")
@@ -118,13 +120,24 @@ def _progress_callback(keras, progress: ProgressFn | None, epochs: int, steps: i
 
         def on_train_batch_end(self, batch, logs=None):
             if progress:
-                progress({"epoch": self._epoch + 1, "epochs": epochs, "batch": batch + 1, "steps": steps,
-                          "loss": float((logs or {}).get("loss", float("nan")))})  # fmt: skip
+                progress(
+                    {
+                        "epoch": self._epoch + 1,
+                        "epochs": epochs,
+                        "batch": batch + 1,
+                        "steps": steps,
+                        "loss": float((logs or {}).get("loss", float("nan"))),
+                    }
+                )
 
         def on_epoch_end(self, epoch, logs=None):
             logs = logs or {}
-            row = {"epoch": epoch + 1, "loss": float(logs["loss"]), "accuracy": float(logs["accuracy"]),
-                   "seconds": time.perf_counter() - self._epoch_start}  # fmt: skip
+            row = {
+                "epoch": epoch + 1,
+                "loss": float(logs["loss"]),
+                "accuracy": float(logs["accuracy"]),
+                "seconds": time.perf_counter() - self._epoch_start,
+            }
             history.append(row)
             if progress:
                 progress({"epoch": epoch + 1, "epochs": epochs, "batch": steps, "steps": steps, "done": True, **row})
@@ -151,8 +164,15 @@ def _fit(model, data: MnistData, config: TrainConfig, device: DeviceInfo, callba
         fit_fused(model, data.x_train, data.y_train, config.batch_size, config.epochs, config.seed, callbacks)
         return
     # The seed's plain fit; on a GPU the fast variant compiled it with several steps per call, XLA and bfloat16.
-    model.fit(data.x_train, data.y_train, batch_size=config.batch_size, epochs=config.epochs,
-              callbacks=callbacks, verbose=0, shuffle=True)  # fmt: skip
+    model.fit(
+        data.x_train,
+        data.y_train,
+        batch_size=config.batch_size,
+        epochs=config.epochs,
+        callbacks=callbacks,
+        verbose=0,
+        shuffle=True,
+    )
 
 
 @dataclass
@@ -189,8 +209,9 @@ def _build_for(device: DeviceInfo, config: TrainConfig, steps: int):
     return build_model(**options), options
 
 
-def measure_training(config: TrainConfig, data: MnistData, progress: ProgressFn | None = None,
-                     device: DeviceInfo | None = None) -> Measurement:  # fmt: skip
+def measure_training(
+    config: TrainConfig, data: MnistData, progress: ProgressFn | None = None, device: DeviceInfo | None = None
+) -> Measurement:
     """Train on ``data`` and measure it: throughput, MFU against the peak measured here, test metrics."""
     keras = import_keras()
     device = device or detect_device()
@@ -209,10 +230,19 @@ def measure_training(config: TrainConfig, data: MnistData, progress: ProgressFn 
     samples_per_second = data.n_train * config.epochs / wall
     achieved = samples_per_second * flops_per_training_sample()
     return Measurement(
-        model=model, device=device, precision=precision, wall_seconds=wall, samples_per_second=samples_per_second,
-        achieved_flops=achieved, peak_flops=peak, mfu=achieved / (peak * device.count), history=history,
-        test_loss=float(test_loss), test_accuracy=float(test_accuracy), predicted=predicted,
-    )  # fmt: skip
+        model=model,
+        device=device,
+        precision=precision,
+        wall_seconds=wall,
+        samples_per_second=samples_per_second,
+        achieved_flops=achieved,
+        peak_flops=peak,
+        mfu=achieved / (peak * device.count),
+        history=history,
+        test_loss=float(test_loss),
+        test_accuracy=float(test_accuracy),
+        predicted=predicted,
+    )
 
 
 def train(config: TrainConfig, progress: ProgressFn | None = None, data: MnistData | None = None) -> dict:
@@ -228,14 +258,27 @@ def train(config: TrainConfig, progress: ProgressFn | None = None, data: MnistDa
 
     with session_scope() as session:
         run = TrainingRun(
-            status="running", variant=config.variant, backend=device.backend,
-            framework_versions=_framework_versions(keras), device=device.kind, device_name=device.name,
-            device_count=device.count, dataset=data.name, dataset_origin=data.origin, dataset_hash=data.sha256,
-            n_train=data.n_train, n_test=data.n_test, epochs=config.epochs, batch_size=config.batch_size,
-            seed=config.seed, params=parameter_count(), flops_per_sample=flops_per_training_sample(),
-            peak_flops_spec=figures["peak_flops_spec"], power_watts=figures["power_watts"],
+            status="running",
+            variant=config.variant,
+            backend=device.backend,
+            framework_versions=_framework_versions(keras),
+            device=device.kind,
+            device_name=device.name,
+            device_count=device.count,
+            dataset=data.name,
+            dataset_origin=data.origin,
+            dataset_hash=data.sha256,
+            n_train=data.n_train,
+            n_test=data.n_test,
+            epochs=config.epochs,
+            batch_size=config.batch_size,
+            seed=config.seed,
+            params=parameter_count(),
+            flops_per_sample=flops_per_training_sample(),
+            peak_flops_spec=figures["peak_flops_spec"],
+            power_watts=figures["power_watts"],
             price_per_hour=figures["price_per_hour"],
-        )  # fmt: skip
+        )
         session.add(run)
         session.flush()
         run_id = run.id
@@ -247,7 +290,7 @@ def train(config: TrainConfig, progress: ProgressFn | None = None, data: MnistDa
     except BaseException as exc:  # an interrupt must be recorded as failed too
         with session_scope() as session:
             run = session.get(TrainingRun, run_id)
-            run.status, run.finished_at = "failed", datetime.now(timezone.utc)
+            run.status, run.finished_at = "failed", datetime.now(UTC)
             run.error = f"{type(exc).__name__}: {exc}"[:2000]
         raise
 
@@ -259,7 +302,7 @@ def train(config: TrainConfig, progress: ProgressFn | None = None, data: MnistDa
     hours = measured.wall_seconds / 3600
     with session_scope() as session:
         run = session.get(TrainingRun, run_id)
-        run.status, run.finished_at = "succeeded", datetime.now(timezone.utc)
+        run.status, run.finished_at = "succeeded", datetime.now(UTC)
         run.wall_seconds, run.samples_per_second = measured.wall_seconds, measured.samples_per_second
         run.achieved_flops, run.peak_flops, run.mfu = measured.achieved_flops, measured.peak_flops, measured.mfu
         if measured.precision == "bfloat16" and figures.get("peak_flops_spec_bf16"):
@@ -273,10 +316,15 @@ def train(config: TrainConfig, progress: ProgressFn | None = None, data: MnistDa
         run.model_path = str(model_path)
         run.epochs_history = [EpochMetric(**row) for row in measured.history]
         run.class_metrics = [
-            ClassMetric(digit=d, precision=float(precision[d]), recall=float(recall[d]), f1=float(f1[d]),
-                        support=int(support[d]))
+            ClassMetric(
+                digit=d,
+                precision=float(precision[d]),
+                recall=float(recall[d]),
+                f1=float(f1[d]),
+                support=int(support[d]),
+            )
             for d in range(10)
-        ]  # fmt: skip
+        ]
         session.flush()
         from core.runs import run_to_dict
 
@@ -300,13 +348,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="train on at most this many digits")
     parser.add_argument("--allow-download", action="store_true", help="download MNIST when no local copy exists")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--variant", choices=VARIANTS, default="fast",
-                        help="fast: fused resident-data trainer (default); seed: the seed's plain model.fit")  # fmt: skip
+    parser.add_argument(
+        "--variant",
+        choices=VARIANTS,
+        default="fast",
+        help="fast: fused resident-data trainer (default); seed: the seed's plain model.fit",
+    )
     parser.add_argument("--json", action="store_true", help="print the stored run as one JSON object")
     args = parser.parse_args(argv)
     try:
-        config = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, data_path=args.data, limit=args.limit,
-                             allow_download=args.allow_download, seed=args.seed, variant=args.variant)  # fmt: skip
+        config = TrainConfig(
+            epochs=args.epochs,
+            batch_size=args.batch_size,
+            data_path=args.data,
+            limit=args.limit,
+            allow_download=args.allow_download,
+            seed=args.seed,
+            variant=args.variant,
+        )
         data = load_mnist(config.data_path, allow_download=config.allow_download, limit=config.limit)
     except (ValueError, DataError) as exc:
         exit_with_error(str(exc))

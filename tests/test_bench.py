@@ -5,15 +5,23 @@ import sys
 
 from tests.conftest import PROJECT_ROOT
 
-REQUIRED = ("peak_gflops naive_samples_per_s train_bs32_samples_per_s train_bs256_samples_per_s train_bs256_mfu "
-            "predict_p50_ms predict_p99_ms monte_carlo_ms estimate_ms naive_accuracy train_bs32_accuracy "
-            "train_bs256_accuracy").split()  # fmt: skip
+REQUIRED = (
+    "peak_gflops naive_samples_per_s train_bs32_samples_per_s train_bs256_samples_per_s train_bs256_mfu "
+    "predict_p50_ms predict_p99_ms monte_carlo_ms estimate_ms naive_accuracy train_bs32_accuracy "
+    "train_bs256_accuracy"
+).split()
 
 
 def test_bench_prints_one_json_object_and_stores_it(data_home):
     env = {**os.environ, "MODELRUNWAY_HOME": str(data_home)}
-    result = subprocess.run([sys.executable, "-m", "core.bench", "--epochs", "1", "--json"], cwd=PROJECT_ROOT,
-                            env=env, capture_output=True, text=True, timeout=600)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "core.bench", "--epochs", "1", "--json"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     bench = json.loads(result.stdout)
     assert set(REQUIRED) <= set(bench)
@@ -32,6 +40,11 @@ def test_bench_prints_one_json_object_and_stores_it(data_home):
 
 
 def test_bench_rejects_bad_epochs(data_home):
-    result = subprocess.run([sys.executable, "-m", "core.bench", "--epochs", "0"], cwd=PROJECT_ROOT,
-                            capture_output=True, text=True, timeout=60)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "core.bench", "--epochs", "0"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 from tests.browser import chromium_page, error_texts, streamlit_server, wait_for_script
 
 
-
 def page_paths() -> list[str]:
     from pages.common import page_files
 

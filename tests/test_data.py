@@ -63,8 +63,12 @@ def test_user_npz_is_used_first(tmp_path):
 @pytest.mark.parametrize("suffix", ["", ".gz"])
 def test_idx_folder(tmp_path, suffix):
     arrays = fake_mnist()
-    for key, name in [("x_train", "train-images-idx3-ubyte"), ("y_train", "train-labels-idx1-ubyte"),
-                      ("x_test", "t10k-images-idx3-ubyte"), ("y_test", "t10k-labels-idx1-ubyte")]:  # fmt: skip
+    for key, name in [
+        ("x_train", "train-images-idx3-ubyte"),
+        ("y_train", "train-labels-idx1-ubyte"),
+        ("x_test", "t10k-images-idx3-ubyte"),
+        ("y_test", "t10k-labels-idx1-ubyte"),
+    ]:
         write_idx(tmp_path / (name + suffix), arrays[key])
     data = load_mnist(tmp_path)
     assert (data.n_train, data.n_test) == (60, 20)
@@ -107,8 +111,12 @@ def test_wrong_shapes_and_labels_are_refused(tmp_path):
 
 def test_truncated_idx_is_refused(tmp_path):
     arrays = fake_mnist()
-    for key, name in [("x_train", "train-images-idx3-ubyte"), ("y_train", "train-labels-idx1-ubyte"),
-                      ("x_test", "t10k-images-idx3-ubyte"), ("y_test", "t10k-labels-idx1-ubyte")]:  # fmt: skip
+    for key, name in [
+        ("x_train", "train-images-idx3-ubyte"),
+        ("y_train", "train-labels-idx1-ubyte"),
+        ("x_test", "t10k-images-idx3-ubyte"),
+        ("y_test", "t10k-labels-idx1-ubyte"),
+    ]:
         write_idx(tmp_path / name, arrays[key])
     path = tmp_path / "train-images-idx3-ubyte"
     path.write_bytes(path.read_bytes()[:-10])

@@ -63,6 +63,12 @@ def test_pages_open_without_importing_tensorflow(data_home):
         "    assert not loaded, (path, loaded)\n"
         "print('ok')\n"
     )
-    result = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                            timeout=600, env={**__import__("os").environ, "MODELRUNWAY_HOME": str(data_home)})  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**__import__("os").environ, "MODELRUNWAY_HOME": str(data_home)},
+    )
     assert result.returncode == 0 and result.stdout.strip().endswith("ok"), result.stderr[-2000:]

@@ -102,9 +102,14 @@ def test_a_crash_while_saving_leaves_neither_a_partial_nor_a_temp_file(small_dat
 
 @pytest.mark.parametrize(
     "kwargs, field",
-    [({"epochs": 0}, "epochs"), ({"batch_size": -1}, "batch_size"), ({"limit": 0}, "limit"),
-     ({"epochs": 2.5}, "epochs"), ({"data_path": "/nonexistent/mnist.npz"}, "data")],
-)  # fmt: skip
+    [
+        ({"epochs": 0}, "epochs"),
+        ({"batch_size": -1}, "batch_size"),
+        ({"limit": 0}, "limit"),
+        ({"epochs": 2.5}, "epochs"),
+        ({"data_path": "/nonexistent/mnist.npz"}, "data"),
+    ],
+)
 def test_config_errors_name_the_field(kwargs, field):
     with pytest.raises(ValueError, match=f"^{field}:"):
         TrainConfig(**kwargs)

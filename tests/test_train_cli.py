@@ -9,14 +9,22 @@ import pytest
 
 from tests.conftest import PROJECT_ROOT
 
-REQUIRED = ("id status dataset n_train n_test epochs batch_size device device_name wall_seconds samples_per_second "
-            "flops_per_sample achieved_flops peak_flops mfu test_accuracy test_loss energy_kwh cost_usd model_path").split()  # fmt: skip
+REQUIRED = (
+    "id status dataset n_train n_test epochs batch_size device device_name wall_seconds samples_per_second "
+    "flops_per_sample achieved_flops peak_flops mfu test_accuracy test_loss energy_kwh cost_usd model_path"
+).split()
 
 
 def run_cli(*args, home):
     env = {**os.environ, "MODELRUNWAY_HOME": str(home)}
-    return subprocess.run([sys.executable, "-m", "core.train", *args], cwd=PROJECT_ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "core.train", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_json_run_prints_the_stored_run(data_home):
@@ -31,10 +39,16 @@ def test_json_run_prints_the_stored_run(data_home):
 
 @pytest.mark.parametrize(
     "args, word",
-    [(["--epochs", "0"], "epochs"), (["--epochs", "-3"], "epochs"), (["--batch-size", "0"], "batch_size"),
-     (["--epochs", "two"], "--epochs"), (["--data", "/no/such/mnist.npz"], "does not exist"),
-     (["--limit", "-5"], "limit"), (["--bogus"], "unrecognized")],
-)  # fmt: skip
+    [
+        (["--epochs", "0"], "epochs"),
+        (["--epochs", "-3"], "epochs"),
+        (["--batch-size", "0"], "batch_size"),
+        (["--epochs", "two"], "--epochs"),
+        (["--data", "/no/such/mnist.npz"], "does not exist"),
+        (["--limit", "-5"], "limit"),
+        (["--bogus"], "unrecognized"),
+    ],
+)
 def test_bad_arguments_exit_2_with_one_line_and_write_nothing(data_home, args, word):
     result = run_cli(*args, home=data_home)
     assert result.returncode == 2
