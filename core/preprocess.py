@@ -47,12 +47,16 @@ class BlankImageError(ImageInputError):
 
 def preprocess(source: ImageSource) -> np.ndarray:
     """Any accepted input → float32 (28, 28) in [0, 1], light ink on black, as MNIST."""
-    ink = ink_map(to_grayscale(read_image(source)))
+    ink = ink_map(to_grayscale(read_image(source, draft_side=WORKING_SIDE_PX)))
     return centre_in_field(scale_to_box(crop_to_ink(ink)))
 
 
-def read_image(source: ImageSource) -> Image.Image:
-    """Open and validate: a real image, at most 10 MB and 4096 px a side, upright as the camera held it."""
+def read_image(source: ImageSource, draft_side: int | None = None) -> Image.Image:
+    """Open and validate: a real image, at most 10 MB and 4096 px a side, upright as the camera held it.
+
+    With draft_side, a JPEG is decoded straight to grayscale at the smallest of its DCT scales (1/2, 1/4, 1/8) that
+    keeps at least draft_side px on the longer side: the decoder skips most of the work that reducing a full-size
+    decode afterwards would throw away."""
     if isinstance(source, Image.Image):
         _check_dimensions(*source.size)
         return source
@@ -71,6 +75,8 @@ def read_image(source: ImageSource) -> Image.Image:
     try:
         image = Image.open(io.BytesIO(raw))
         _check_dimensions(*image.size)
+        if draft_side is not None:
+            image.draft("L", _fitted_size(image.size, draft_side))
         image.load()
         return ImageOps.exif_transpose(image)
     except ImageTooLargeError:
@@ -79,6 +85,13 @@ def read_image(source: ImageSource) -> Image.Image:
         raise NotAnImageError("image: not a PNG, JPEG or other image file Pillow can read") from None
     except (OSError, ValueError, SyntaxError) as exc:
         raise NotAnImageError(f"image: the file is damaged or truncated ({exc})") from None
+
+
+def _fitted_size(size: tuple[int, int], longest: int) -> tuple[int, int]:
+    """(width, height) scaled so the longer side is at most `longest`, the aspect ratio kept."""
+    width, height = size
+    scale = min(1.0, longest / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
 
 
 def _read_file(path: Path) -> bytes:
@@ -113,60 +126,73 @@ def _image_from_array(array: np.ndarray) -> Image.Image:
     return Image.fromarray(pixels, mode=mode)
 
 
-def to_grayscale(image: Image.Image) -> np.ndarray:
-    """float32 luminance in [0, 1]. Transparent pixels take the colour that contrasts with the ink drawn on them."""
+def to_grayscale(image: Image.Image) -> Image.Image:
+    """8-bit luminance ("L"). Transparent pixels take the colour that contrasts with the ink drawn on them."""
     if image.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
         values = np.asarray(image, dtype=np.float32)
         top = 65535.0 if image.mode.startswith("I;16") else max(float(values.max(initial=0)), 1.0)
-        return np.clip(values / top, 0, 1)
+        return Image.fromarray(np.round(np.clip(values * (255 / top), 0, 255)).astype(np.uint8), mode="L")
     has_alpha = image.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in image.info
     if not has_alpha:
-        return np.asarray(image.convert("L"), dtype=np.float32) / 255.0
+        return image if image.mode == "L" else image.convert("L")
     rgba = image.convert("RGBA")
-    luminance = np.asarray(rgba.convert("RGB").convert("L"), dtype=np.float32) / 255.0
-    alpha = np.asarray(rgba.getchannel("A"), dtype=np.float32) / 255.0
-    if alpha.min() > 0.98:
+    luminance = rgba.convert("L")
+    alpha = rgba.getchannel("A")
+    lowest_alpha, highest_alpha = alpha.getextrema()
+    if lowest_alpha >= 250:  # opaque to within 2 %
         return luminance
-    if alpha.max() < 0.02:
+    if highest_alpha <= 5:
         raise BlankImageError("image: blank, every pixel is transparent")
-    ink_luminance = float((luminance * alpha).sum() / alpha.sum())
-    backdrop = 1.0 if ink_luminance < 0.5 else 0.0
-    return alpha * luminance + (1 - alpha) * backdrop
+    backdrop = 255 if _mean_ink_luminance(luminance, alpha) < 127.5 else 0
+    return Image.composite(luminance, Image.new("L", image.size, backdrop), alpha)
 
 
-def ink_map(gray: np.ndarray) -> np.ndarray:
+def _mean_ink_luminance(luminance: Image.Image, alpha: Image.Image) -> float:
+    weights = np.asarray(alpha, dtype=np.uint32)
+    return float((np.asarray(luminance, dtype=np.uint32) * weights).sum() / weights.sum())
+
+
+def ink_map(gray: Image.Image) -> np.ndarray:
     """Grayscale → ink strength in [0, 1] on a zero background, specks and paper shading removed.
 
     Raises BlankImageError when no ink stands out from the background."""
-    gray = _reduce(gray)
-    # The background is what most pixels are: a digit covers far less than half of a drawing or a photo.
-    ink = 1.0 - gray if float(np.median(gray[::3, ::3])) > 0.5 else gray.copy()
-    ink = _remove_shading(ink)
+    ink = _ink_on_zero_paper(_reduce(gray))
     # A lone bright pixel is noise, not ink: the peak is taken over 3×3 averages, which a speck cannot fill.
-    peak = float(_box_sum3(ink).max(initial=0)) / 9
-    if peak < MIN_INK_CONTRAST:
-        raise BlankImageError(f"image: blank, no digit stands out from the background (contrast {peak:.0%})")
-    strength = np.clip(ink / peak, 0, 1)
+    peak = int(_box_sum3(ink).max(initial=0)) / 9
+    if peak < MIN_INK_CONTRAST * 255:
+        raise BlankImageError(f"image: blank, no digit stands out from the background (contrast {peak / 255:.0%})")
+    strength = np.minimum(ink * np.float32(1 / peak), np.float32(1))
     mask = strength > max(_otsu_threshold(strength), 0.25)
     if min(mask.shape) >= 48:
         mask = _box_sum3(mask) >= 5  # the 3×3 median of a binary mask
-    ink_pixels = int(mask.sum())
+    ink_pixels = int(np.count_nonzero(mask))
     if ink_pixels < MIN_INK_PIXELS:
         raise BlankImageError("image: blank, no digit found (only a few specks of ink)")
     if ink_pixels > MAX_INK_FRACTION * mask.size:
         raise BlankImageError(f"image: no digit found, ink covers {ink_pixels / mask.size:.0%} of the image")
     # Keep the soft edge next to each stroke (MNIST's anti-aliasing); drop everything away from the ink.
-    return np.where(_box_sum3(mask) > 0, strength, 0.0).astype(np.float32)
+    return np.where(_box_sum3(mask) > 0, strength, np.float32(0))
 
 
-def _reduce(gray: np.ndarray) -> np.ndarray:
-    height, width = gray.shape
-    longest = max(height, width)
-    if longest <= WORKING_SIDE_PX:
-        return gray.astype(np.float32)
-    scale = WORKING_SIDE_PX / longest
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    return np.asarray(Image.fromarray(gray.astype(np.float32), mode="F").resize(size, Image.Resampling.BOX))
+def _reduce(gray: Image.Image) -> np.ndarray:
+    size = _fitted_size(gray.size, WORKING_SIDE_PX)
+    if size != gray.size:
+        gray = gray.resize(size, Image.Resampling.BOX)
+    return np.asarray(gray)
+
+
+def _ink_on_zero_paper(gray: np.ndarray) -> np.ndarray:
+    """uint8 ink level, 0 where the paper is: inverted when the paper is light, the paper's own level removed."""
+    histogram = np.bincount(gray[::3, ::3].ravel(), minlength=256)
+    # The background is what most pixels are: a digit covers far less than half of a drawing or a photo.
+    light_paper = 2 * int(histogram[128:].sum()) > int(histogram.sum())
+    ink = 255 - gray if light_paper else gray
+    paper_value = int(histogram.argmax())
+    if 2 * int(histogram[paper_value]) >= int(histogram.sum()):
+        # Most pixels share one exact value: a canvas or a rendered image, with no shading to estimate.
+        paper_level = 255 - paper_value if light_paper else paper_value
+        return np.maximum(ink, paper_level) - np.uint8(paper_level)
+    return _remove_shading(ink)
 
 
 def _remove_shading(ink: np.ndarray) -> np.ndarray:
@@ -174,15 +200,15 @@ def _remove_shading(ink: np.ndarray) -> np.ndarray:
 
     The local minimum over a window a quarter of the image wide is the paper between strokes."""
     height, width = ink.shape
-    small_scale = min(1.0, 64 / max(height, width))
-    small_size = (max(1, round(width * small_scale)), max(1, round(height * small_scale)))
-    small = np.asarray(Image.fromarray(ink, mode="F").resize(small_size, Image.Resampling.BOX))
+    small_size = _fitted_size((width, height), 64)
+    small = np.asarray(Image.fromarray(ink).resize(small_size, Image.Resampling.BOX), dtype=np.float32)
     window = max(3, (min(small_size) // 4) | 1)
-    background = _sliding(_sliding(small, window, np.min), window, np.mean)
-    if float(background.max() - background.min()) < 0.05:
-        return np.clip(ink - float(np.median(background)), 0, 1)
-    level = Image.fromarray(background.astype(np.float32), mode="F").resize((width, height), Image.Resampling.BILINEAR)
-    return np.clip(ink - np.asarray(level), 0, 1)
+    background = _sliding(_sliding(small, window, np.min), window, np.mean).astype(np.float32)
+    if float(background.max() - background.min()) < 0.05 * 255:
+        level = np.float32(np.median(background))
+    else:
+        level = np.asarray(Image.fromarray(background, mode="F").resize((width, height), Image.Resampling.BILINEAR))
+    return np.clip(np.round(ink - level), 0, 255).astype(np.uint8)
 
 
 def _sliding(values: np.ndarray, window: int, reduce) -> np.ndarray:
@@ -194,8 +220,8 @@ def _sliding(values: np.ndarray, window: int, reduce) -> np.ndarray:
 
 
 def _box_sum3(values: np.ndarray) -> np.ndarray:
-    """Sum over each pixel's 3×3 neighbourhood (zeros beyond the edge), rows then columns."""
-    padded = np.pad(values.astype(np.float32), 1)
+    """Sum over each pixel's 3×3 neighbourhood (zeros beyond the edge), rows then columns, of uint8 or bool."""
+    padded = np.pad(values.astype(np.uint16), 1)
     rows = padded[:-2] + padded[1:-1] + padded[2:]
     return rows[:, :-2] + rows[:, 1:-1] + rows[:, 2:]
 
