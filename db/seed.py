@@ -43,20 +43,23 @@ def hardware_seed_rows() -> list[dict]:
     ]
 
 
-def restore_hardware(session: Session) -> int:
-    """Put every seeded GPU back with its seeded figures; user-added rows are left alone. Returns rows written."""
-    written = 0
-    for values in hardware_seed_rows():
-        row = session.scalar(select(Hardware).where(Hardware.name == values["name"]))
+def _put_back(session: Session, model, seed_rows: list[dict]) -> int:
+    """Write each seeded row by name with its seeded values; rows a user added are left alone."""
+    for values in seed_rows:
+        row = session.scalar(select(model).where(model.name == values["name"]))
         if row is None:
-            row = Hardware(name=values["name"])
+            row = model(name=values["name"])
             session.add(row)
         for key, value in values.items():
             setattr(row, key, value)
         row.is_seed = True
-        written += 1
     session.flush()
-    return written
+    return len(seed_rows)
+
+
+def restore_hardware(session: Session) -> int:
+    """Put every seeded GPU back with its seeded figures. Returns rows written."""
+    return _put_back(session, Hardware, hardware_seed_rows())
 
 
 def app_scenario_seed_rows() -> list[dict]:
@@ -64,19 +67,8 @@ def app_scenario_seed_rows() -> list[dict]:
 
 
 def restore_app_scenarios(session: Session) -> int:
-    """Put every seeded application scenario back as seeded; user-added ones are left alone. Returns rows written."""
-    written = 0
-    for values in app_scenario_seed_rows():
-        row = session.scalar(select(AppScenario).where(AppScenario.name == values["name"]))
-        if row is None:
-            row = AppScenario(name=values["name"])
-            session.add(row)
-        for key, value in values.items():
-            setattr(row, key, value)
-        row.is_seed = True
-        written += 1
-    session.flush()
-    return written
+    """Put every seeded application scenario back as seeded. Returns rows written."""
+    return _put_back(session, AppScenario, app_scenario_seed_rows())
 
 
 SEED_SETS: dict[str, Callable[[Session], object]] = {

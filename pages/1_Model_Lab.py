@@ -1,7 +1,6 @@
 """Model Lab: train the reference model here, watch it learn, and compare every stored run."""
 
 import os
-import time
 
 import pandas as pd
 import plotly.express as px
@@ -10,7 +9,7 @@ import streamlit as st
 
 from core.bench import list_benchmarks
 from core.runs import get_run, list_runs
-from pages.common import setup_page
+from pages.common import setup_page, training_progress_bar
 
 setup_page("Model Lab", icon="🧪")
 st.title("Model Lab")
@@ -53,19 +52,7 @@ if submitted:
     except (ValueError, DataError) as exc:
         st.error(f"Nothing was trained. {exc}")
     else:
-        bar = st.progress(0.0, text="Measuring the device's matrix-multiply peak…")
-        last_draw = [0.0]
-
-        def on_progress(event: dict) -> None:
-            now = time.perf_counter()
-            if not event.get("done") and now - last_draw[0] < 0.15:
-                return
-            last_draw[0] = now
-            fraction = ((event["epoch"] - 1) + event["batch"] / event["steps"]) / event["epochs"]
-            text = f"Epoch {event['epoch']}/{event['epochs']} · batch {event['batch']}/{event['steps']}"
-            if event.get("done"):
-                text += f" · loss {event['loss']:.4f} · accuracy {event['accuracy']:.2%}"
-            bar.progress(min(fraction, 1.0), text=text)
+        bar, on_progress = training_progress_bar()
 
         try:
             result = train(config, progress=on_progress, data=data)

@@ -1,6 +1,5 @@
 """Live Demo: an investor draws, uploads or photographs a digit and the reference model answers at once."""
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +11,7 @@ from streamlit_drawable_canvas import st_canvas
 from core.predict import Prediction, predict_image, predict_probabilities
 from core.preprocess import ImageInputError
 from core.runs import latest_successful_run
-from pages.common import setup_page
+from pages.common import setup_page, training_progress_bar
 
 setup_page("Live Demo", icon="✍️")
 SOURCES = ("Draw", "Upload", "Camera")
@@ -66,16 +65,7 @@ def test_predictions(path: str, modified: float) -> np.ndarray:
 def train_reference_model() -> None:
     from core.train import TrainConfig, train
 
-    bar = st.progress(0.0, text="Measuring this machine's matrix-multiply peak…")
-    last_draw = [0.0]
-
-    def on_progress(event: dict) -> None:
-        now = time.perf_counter()
-        if not event.get("done") and now - last_draw[0] < 0.15:
-            return
-        last_draw[0] = now
-        fraction = ((event["epoch"] - 1) + event["batch"] / event["steps"]) / event["epochs"]
-        bar.progress(min(fraction, 1.0), text=f"Epoch {event['epoch']}/{event['epochs']}")
+    bar, on_progress = training_progress_bar()
 
     try:
         train(TrainConfig(), progress=on_progress)
