@@ -26,7 +26,7 @@ from core.funding_model import (
 )
 from core.funding_risk import risk_to_json, simulate_risk
 
-EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
+EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
 EXIT_MULTIPLES = (0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10)
 
 __all__ = [
@@ -52,7 +52,7 @@ def load_scenario_file(path: str | Path) -> Scenario:
 
 
 def example_scenarios() -> dict[str, Scenario]:
-    """The scenarios shipped in core/examples, by file stem."""
+    """The scenarios shipped in examples/, by file stem."""
     return {path.stem: load_scenario_file(path) for path in sorted(EXAMPLES_DIR.glob("*.json"))}
 
 

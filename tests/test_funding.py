@@ -17,7 +17,7 @@ from core.funding_captable import Holder, build_cap_tables, waterfall
 from core.funding_model import ScenarioError, compute_from_estimate, parse_scenario
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-YC_FILE = PROJECT_ROOT / "core" / "examples" / "yc_post_money_safe.json"
+YC_FILE = PROJECT_ROOT / "examples" / "yc_post_money_safe.json"
 
 YC = {
     "equity": {"common_shares": 9_900_000, "unused_options": 100_000},
