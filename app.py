@@ -22,7 +22,7 @@ if run is None:
 else:
     cols = st.columns(4)
     cols[0].metric("Test accuracy", f"{run['test_accuracy']:.2%}", help=f"{run['n_test']:,} held-out digits")
-    cols[1].metric("Throughput", f"{run['samples_per_second']:,.0f} samples/s", help=f"MFU {run['mfu']:.1%}")
+    cols[1].metric("Samples/s", f"{run['samples_per_second']:,.0f}", help=f"Training throughput; MFU {run['mfu']:.1%}")
     cols[2].metric("Device", (run["device"] or "").upper(), help=run["device_name"])
     cols[3].metric(
         "Cost of the run",

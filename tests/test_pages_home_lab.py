@@ -34,7 +34,7 @@ def test_model_lab_trains_through_the_form_and_home_shows_the_run():
     home = app("app.py").run()
     assert not home.exception
     labels = [metric.label for metric in home.metric]
-    assert labels == ["Test accuracy", "Throughput", "Device", "Cost of the run"]
+    assert labels == ["Test accuracy", "Samples/s", "Device", "Cost of the run"]
     assert home.metric[2].value == "CPU"
 
 
