@@ -7,11 +7,12 @@ of a 28×28 field, pixels in [0, 1]. Pure numpy and Pillow, so it runs in millis
 from __future__ import annotations
 
 import io
+import math
 import os
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageChops, ImageOps, UnidentifiedImageError
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_SIDE_PX = 4096
@@ -114,16 +115,24 @@ def _image_from_array(array: np.ndarray) -> Image.Image:
     if array.ndim not in (2, 3) or (array.ndim == 3 and array.shape[2] not in (1, 3, 4)):
         raise NotAnImageError(f"image: an array must be (height, width[, 1|3|4 channels]), got shape {array.shape}")
     _check_dimensions(array.shape[1], array.shape[0])
+    if array.dtype == np.uint8 and array.max(initial=0) > 1:
+        pixels = array  # a canvas's own bytes: converting them through float64 would cost more than the rest
+    else:
+        pixels = _bytes_from_numbers(array)
+    if pixels.ndim == 3 and pixels.shape[2] == 1:
+        pixels = pixels[:, :, 0]
+    mode = "L" if pixels.ndim == 2 else "RGB" if pixels.shape[2] == 3 else "RGBA"
+    return Image.fromarray(np.ascontiguousarray(pixels), mode=mode)
+
+
+def _bytes_from_numbers(array: np.ndarray) -> np.ndarray:
+    """Any numeric array → uint8, values in [0, 1] read as fractions of full scale."""
     if not np.issubdtype(array.dtype, np.number) or not np.isfinite(array).all():
         raise NotAnImageError("image: the array must hold finite numbers")
     pixels = array.astype(np.float64)
     if pixels.max(initial=0) <= 1.0:
         pixels = pixels * 255
-    pixels = np.clip(pixels, 0, 255).astype(np.uint8)
-    if pixels.ndim == 3 and pixels.shape[2] == 1:
-        pixels = pixels[:, :, 0]
-    mode = "L" if pixels.ndim == 2 else "RGB" if pixels.shape[2] == 3 else "RGBA"
-    return Image.fromarray(pixels, mode=mode)
+    return np.clip(pixels, 0, 255).astype(np.uint8)
 
 
 def to_grayscale(image: Image.Image) -> Image.Image:
@@ -148,51 +157,92 @@ def to_grayscale(image: Image.Image) -> Image.Image:
 
 
 def _mean_ink_luminance(luminance: Image.Image, alpha: Image.Image) -> float:
-    weights = np.asarray(alpha, dtype=np.uint32)
-    return float((np.asarray(luminance, dtype=np.uint32) * weights).sum() / weights.sum())
+    """Luminance averaged with opacity as the weight, from histograms: Pillow counts faster than numpy multiplies."""
+    levels = np.arange(256)
+    weighted = levels @ ImageChops.multiply(luminance, alpha).histogram()  # luminance × alpha / 255 per pixel
+    return 255 * float(weighted) / float(levels @ alpha.histogram())
 
 
 def ink_map(gray: Image.Image) -> np.ndarray:
-    """Grayscale → ink strength in [0, 1] on a zero background, specks and paper shading removed.
+    """Grayscale → ink strength in [0, 1] on a zero background, specks and paper shading removed, cropped to the
+    region that holds ink (all that follows would otherwise spend most of its time on empty paper).
 
     Raises BlankImageError when no ink stands out from the background."""
-    ink = _ink_on_zero_paper(_reduce(gray))
+    region, working_shape = _ink_region(gray)
+    ink = np.asarray(region)
     # A lone bright pixel is noise, not ink: the peak is taken over 3×3 averages, which a speck cannot fill.
     peak = int(_box_sum3(ink).max(initial=0)) / 9
     if peak < MIN_INK_CONTRAST * 255:
-        raise BlankImageError(f"image: blank, no digit stands out from the background (contrast {peak / 255:.0%})")
+        raise _no_contrast(peak / 255)
     strength = np.minimum(ink * np.float32(1 / peak), np.float32(1))
-    mask = strength > max(_otsu_threshold(strength), 0.25)
-    if min(mask.shape) >= 48:
+    paper_pixels = working_shape[0] * working_shape[1] - ink.size
+    mask = strength > max(_otsu_threshold(region.histogram(), peak, paper_pixels), 0.25)
+    if min(working_shape) >= 48:
         mask = _box_sum3(mask) >= 5  # the 3×3 median of a binary mask
     ink_pixels = int(np.count_nonzero(mask))
     if ink_pixels < MIN_INK_PIXELS:
         raise BlankImageError("image: blank, no digit found (only a few specks of ink)")
-    if ink_pixels > MAX_INK_FRACTION * mask.size:
-        raise BlankImageError(f"image: no digit found, ink covers {ink_pixels / mask.size:.0%} of the image")
+    image_pixels = working_shape[0] * working_shape[1]
+    if ink_pixels > MAX_INK_FRACTION * image_pixels:
+        raise BlankImageError(f"image: no digit found, ink covers {ink_pixels / image_pixels:.0%} of the image")
     # Keep the soft edge next to each stroke (MNIST's anti-aliasing); drop everything away from the ink.
     return np.where(_box_sum3(mask) > 0, strength, np.float32(0))
 
 
-def _reduce(gray: Image.Image) -> np.ndarray:
-    size = _fitted_size(gray.size, WORKING_SIDE_PX)
-    if size != gray.size:
-        gray = gray.resize(size, Image.Resampling.BOX)
-    return np.asarray(gray)
+def _no_contrast(contrast: float) -> BlankImageError:
+    return BlankImageError(f"image: blank, no digit stands out from the background (contrast {contrast:.0%})")
 
 
-def _ink_on_zero_paper(gray: np.ndarray) -> np.ndarray:
-    """uint8 ink level, 0 where the paper is: inverted when the paper is light, the paper's own level removed."""
-    histogram = np.bincount(gray[::3, ::3].ravel(), minlength=256)
+def _ink_region(gray: Image.Image) -> tuple[Image.Image, tuple[int, int]]:
+    """Ink level ("L") on zero paper at the working resolution, cropped to the box around the ink (zero beyond it),
+    and the (height, width) of the whole image at that resolution."""
+    working_size = _fitted_size(gray.size, WORKING_SIDE_PX)
+    histogram = gray.histogram()
+    total = gray.width * gray.height
     # The background is what most pixels are: a digit covers far less than half of a drawing or a photo.
-    light_paper = 2 * int(histogram[128:].sum()) > int(histogram.sum())
-    ink = 255 - gray if light_paper else gray
-    paper_value = int(histogram.argmax())
-    if 2 * int(histogram[paper_value]) >= int(histogram.sum()):
-        # Most pixels share one exact value: a canvas or a rendered image, with no shading to estimate.
-        paper_level = 255 - paper_value if light_paper else paper_value
-        return np.maximum(ink, paper_level) - np.uint8(paper_level)
-    return _remove_shading(ink)
+    light_paper = 2 * sum(histogram[128:]) > total
+    paper_value = max(range(256), key=histogram.__getitem__)
+    if 2 * histogram[paper_value] >= total:
+        # Most pixels share one exact value, as on a canvas: no shading to estimate, and the ink's box is exact.
+        region = _flat_paper_region(gray, paper_value, light_paper, working_size)
+    else:
+        region = _shaded_paper_region(gray, light_paper, working_size)
+    return region, (working_size[1], working_size[0])
+
+
+def _flat_paper_region(gray: Image.Image, paper_value: int, light_paper: bool, working_size) -> Image.Image:
+    """Only the box around the ink is reduced to the working resolution: the rest is zero."""
+    paper = Image.new("L", gray.size, paper_value)
+    ink = ImageChops.subtract(paper, gray) if light_paper else ImageChops.subtract(gray, paper)
+    box = ink.getbbox()
+    if box is None:
+        raise _no_contrast(0.0)
+    region = _working_box(box, gray.size, working_size)
+    scale_x, scale_y = gray.width / working_size[0], gray.height / working_size[1]
+    left, top, right, bottom = region
+    source_box = (left * scale_x, top * scale_y, right * scale_x, bottom * scale_y)
+    return ink.resize((right - left, bottom - top), Image.Resampling.BOX, box=source_box)
+
+
+def _shaded_paper_region(gray: Image.Image, light_paper: bool, working_size) -> Image.Image:
+    reduced = np.asarray(gray if gray.size == working_size else gray.resize(working_size, Image.Resampling.BOX))
+    ink = Image.fromarray(_remove_shading(255 - reduced if light_paper else reduced))
+    box = ink.getbbox()
+    if box is None:
+        raise _no_contrast(0.0)
+    return ink.crop(box)
+
+
+def _working_box(box: tuple[int, int, int, int], size: tuple[int, int], working_size: tuple[int, int]):
+    """A full-resolution box → the smallest box of whole working-resolution pixels that covers it."""
+    scale_x, scale_y = working_size[0] / size[0], working_size[1] / size[1]
+    left, top, right, bottom = box
+    return (
+        math.floor(left * scale_x),
+        math.floor(top * scale_y),
+        min(working_size[0], math.ceil(right * scale_x)),
+        min(working_size[1], math.ceil(bottom * scale_y)),
+    )
 
 
 def _remove_shading(ink: np.ndarray) -> np.ndarray:
@@ -203,7 +253,7 @@ def _remove_shading(ink: np.ndarray) -> np.ndarray:
     small_size = _fitted_size((width, height), 64)
     small = np.asarray(Image.fromarray(ink).resize(small_size, Image.Resampling.BOX), dtype=np.float32)
     window = max(3, (min(small_size) // 4) | 1)
-    background = _sliding(_sliding(small, window, np.min), window, np.mean).astype(np.float32)
+    background = _sliding_mean(_sliding_min(small, window), window)
     if float(background.max() - background.min()) < 0.05 * 255:
         level = np.float32(np.median(background))
     else:
@@ -211,25 +261,66 @@ def _remove_shading(ink: np.ndarray) -> np.ndarray:
     return np.clip(np.round(ink - level), 0, 255).astype(np.uint8)
 
 
-def _sliding(values: np.ndarray, window: int, reduce) -> np.ndarray:
-    """`reduce` over a window×window neighbourhood (edge pixels repeated), one axis at a time."""
-    half = window // 2
-    padded = np.pad(values, half, mode="edge")
-    rows = reduce(np.lib.stride_tricks.sliding_window_view(padded, window, axis=0), axis=-1)
-    return reduce(np.lib.stride_tricks.sliding_window_view(rows, window, axis=1), axis=-1)
+def _sliding_min(values: np.ndarray, window: int) -> np.ndarray:
+    """Minimum over each window×window neighbourhood (edge pixels repeated), one axis at a time."""
+    for axis in (0, 1):
+        values = _edge_padded(values, window // 2, axis)
+        # Minima over spans that double each step: log2(window) passes instead of window - 1.
+        span = 1
+        while 2 * span <= window:
+            values = _shifted_pair(values, span, axis, np.minimum)
+            span *= 2
+        if span < window:
+            values = _shifted_pair(values, window - span, axis, np.minimum)
+    return values
+
+
+def _sliding_mean(values: np.ndarray, window: int) -> np.ndarray:
+    """Mean over each window×window neighbourhood (edge pixels repeated), from running sums."""
+    for axis in (0, 1):
+        padded = _edge_padded(values.astype(np.float64), window // 2, axis)
+        sums = np.cumsum(padded, axis=axis)
+        sums = np.concatenate([np.zeros_like(np.take(sums, [0], axis=axis)), sums], axis=axis)
+        length = sums.shape[axis] - window
+        values = np.take(sums, range(window, window + length), axis=axis) - np.take(sums, range(length), axis=axis)
+        values /= window
+    return values.astype(np.float32)
+
+
+def _edge_padded(values: np.ndarray, margin: int, axis: int) -> np.ndarray:
+    widths = [(0, 0), (0, 0)]
+    widths[axis] = (margin, margin)
+    return np.pad(values, widths, mode="edge")
+
+
+def _shifted_pair(values: np.ndarray, shift: int, axis: int, combine) -> np.ndarray:
+    """combine(values[i], values[i + shift]) along the axis; the result is `shift` shorter."""
+    length = values.shape[axis] - shift
+    head = values[:length] if axis == 0 else values[:, :length]
+    tail = values[shift:] if axis == 0 else values[:, shift:]
+    return combine(head, tail)
 
 
 def _box_sum3(values: np.ndarray) -> np.ndarray:
     """Sum over each pixel's 3×3 neighbourhood (zeros beyond the edge), rows then columns, of uint8 or bool."""
-    padded = np.pad(values.astype(np.uint16), 1)
-    rows = padded[:-2] + padded[1:-1] + padded[2:]
-    return rows[:, :-2] + rows[:, 1:-1] + rows[:, 2:]
+    height, width = values.shape
+    padded = np.zeros((height + 2, width + 2), dtype=np.uint16)  # np.pad costs more than all the sums
+    padded[1:-1, 1:-1] = values
+    rows = padded[:-2] + padded[1:-1]
+    rows += padded[2:]
+    sums = rows[:, :-2] + rows[:, 1:-1]
+    sums += rows[:, 2:]
+    return sums
 
 
-def _otsu_threshold(values: np.ndarray, bins: int = 64) -> float:
-    # Every other pixel in each direction estimates the histogram as well as all of them, four times faster.
-    sample = values[::2, ::2].ravel() if min(values.shape) >= 48 else values.ravel()
-    histogram = np.bincount(np.minimum((sample * bins).astype(np.int64), bins - 1), minlength=bins)
+def _otsu_threshold(ink_histogram: list[int], peak: float, paper_pixels: int, bins: int = 64) -> float:
+    """Otsu's threshold on strength (ink / peak, at most 1), from the ink's 256-level histogram: every level falls
+    into one strength bin, so binning the levels bins the pixels. paper_pixels zeros lie outside the ink's box."""
+    levels = np.array(ink_histogram, dtype=np.float64)
+    levels[0] += paper_pixels
+    strengths = np.minimum(np.arange(256, dtype=np.float32) * np.float32(1 / peak), np.float32(1))
+    level_bins = np.minimum((strengths * bins).astype(np.int64), bins - 1)
+    histogram = np.bincount(level_bins, weights=levels, minlength=bins)
     centres = (np.arange(bins) + 0.5) / bins
     weight_low = np.cumsum(histogram)
     weight_high = weight_low[-1] - weight_low
@@ -262,10 +353,11 @@ def scale_to_box(crop: np.ndarray, box: int = DIGIT_BOX_PX) -> np.ndarray:
 def centre_in_field(digit: np.ndarray, field: int = FIELD_PX) -> np.ndarray:
     """Paste so the centre of mass lands at MNIST's (14, 14), keeping the whole digit inside the field."""
     height, width = digit.shape
-    rows, cols = np.mgrid[0:height, 0:width]
-    mass = float(digit.sum())
-    centre_row = float((digit * rows).sum() / mass) if mass else (height - 1) / 2
-    centre_col = float((digit * cols).sum() / mass) if mass else (width - 1) / 2
+    row_mass = digit.sum(axis=1, dtype=np.float64)
+    col_mass = digit.sum(axis=0, dtype=np.float64)
+    mass = float(row_mass.sum())
+    centre_row = float(row_mass @ np.arange(height)) / mass if mass else (height - 1) / 2
+    centre_col = float(col_mass @ np.arange(width)) / mass if mass else (width - 1) / 2
     top = int(np.clip(round(CENTRE_OF_MASS - centre_row), 0, field - height))
     left = int(np.clip(round(CENTRE_OF_MASS - centre_col), 0, field - width))
     out = np.zeros((field, field), dtype=np.float32)
