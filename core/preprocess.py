@@ -280,10 +280,10 @@ def _sliding_mean(values: np.ndarray, window: int) -> np.ndarray:
     for axis in (0, 1):
         padded = _edge_padded(values.astype(np.float64), window // 2, axis)
         sums = np.cumsum(padded, axis=axis)
-        sums = np.concatenate([np.zeros_like(np.take(sums, [0], axis=axis)), sums], axis=axis)
-        length = sums.shape[axis] - window
-        values = np.take(sums, range(window, window + length), axis=axis) - np.take(sums, range(length), axis=axis)
-        values /= window
+        # Each window's sum is a difference of two running sums; the first window has nothing to subtract.
+        windows = _shifted_pair(sums, window, axis, np.subtract)
+        first = sums[window - 1 : window] if axis == 0 else sums[:, window - 1 : window]
+        values = np.concatenate([first, windows], axis=axis) / window
     return values.astype(np.float32)
 
 
@@ -294,11 +294,11 @@ def _edge_padded(values: np.ndarray, margin: int, axis: int) -> np.ndarray:
 
 
 def _shifted_pair(values: np.ndarray, shift: int, axis: int, combine) -> np.ndarray:
-    """combine(values[i], values[i + shift]) along the axis; the result is `shift` shorter."""
+    """combine(values[i + shift], values[i]) along the axis; the result is `shift` shorter."""
     length = values.shape[axis] - shift
     head = values[:length] if axis == 0 else values[:, :length]
     tail = values[shift:] if axis == 0 else values[:, shift:]
-    return combine(head, tail)
+    return combine(tail, head)
 
 
 def _box_sum3(values: np.ndarray) -> np.ndarray:

@@ -190,3 +190,25 @@ def test_a_few_specks_are_not_a_digit():
         specks.putpixel((x, y), 0)
     with pytest.raises(BlankImageError):
         preprocess(png(specks))
+
+
+def test_a_large_jpeg_reads_like_the_drawing_and_read_image_still_gives_the_full_size():
+    clean = drawing(ZERO, width=14)
+    jpeg = png(clean.convert("RGB").resize((1600, 1600), Image.Resampling.BILINEAR), format="JPEG")
+    assert read_image(jpeg).size == (1600, 1600)  # only preprocess decodes at a reduced scale
+    assert similarity(preprocess(jpeg), preprocess(png(clean))) > 0.95
+
+
+def test_grey_paper_and_a_digit_touching_the_edge_read_like_the_digit_on_white():
+    centred = preprocess(png(drawing(SEVEN)))
+    assert np.abs(preprocess(png(drawing(SEVEN, paper=170, ink=20))) - centred).max() < 0.05
+    at_edge = preprocess(png(drawing(SEVEN, offset=(-60, 50))))  # the stroke runs off the left and bottom edges
+    assert at_edge.shape == (28, 28) and at_edge.max() == pytest.approx(1.0)
+    top, bottom, left, right = ink_box(at_edge)
+    assert max(bottom - top + 1, right - left + 1) == 20
+
+
+def test_a_canvas_array_of_bytes_and_one_of_fractions_give_the_same_digit():
+    canvas = np.asarray(drawing(SEVEN).convert("RGBA"))
+    assert np.abs(preprocess(canvas) - preprocess(canvas.astype(np.float32) / 255)).max() < 0.02
+    assert np.abs(preprocess((canvas > 127).astype(np.uint8)) - preprocess(canvas)).max() < 0.3  # 0/1 is full scale
