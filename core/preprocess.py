@@ -175,14 +175,13 @@ def ink_map(gray: Image.Image) -> np.ndarray:
     if peak < MIN_INK_CONTRAST * 255:
         raise _no_contrast(peak / 255)
     strength = np.minimum(ink * np.float32(1 / peak), np.float32(1))
-    paper_pixels = working_shape[0] * working_shape[1] - ink.size
-    mask = strength > max(_otsu_threshold(region.histogram(), peak, paper_pixels), 0.25)
+    image_pixels = working_shape[0] * working_shape[1]
+    mask = strength > max(_otsu_threshold(region.histogram(), peak, image_pixels - ink.size), 0.25)
     if min(working_shape) >= 48:
         mask = _box_sum3(mask) >= 5  # the 3×3 median of a binary mask
     ink_pixels = int(np.count_nonzero(mask))
     if ink_pixels < MIN_INK_PIXELS:
         raise BlankImageError("image: blank, no digit found (only a few specks of ink)")
-    image_pixels = working_shape[0] * working_shape[1]
     if ink_pixels > MAX_INK_FRACTION * image_pixels:
         raise BlankImageError(f"image: no digit found, ink covers {ink_pixels / image_pixels:.0%} of the image")
     # Keep the soft edge next to each stroke (MNIST's anti-aliasing); drop everything away from the ink.
