@@ -55,6 +55,19 @@ def _positive(field: str, value, integer: bool = False, allow_zero: bool = False
     return number
 
 
+def _check_gpu_and_sizes(inputs) -> None:
+    """What training and serving inputs share: a catalog GPU, a positive size, active parameters within it."""
+    if not isinstance(inputs.gpu, GpuSpec):
+        raise EstimateInputError("gpu: pick an entry of the hardware catalog")
+    object.__setattr__(inputs, "params", _positive("params", inputs.params))
+    if inputs.active_params is not None:
+        object.__setattr__(inputs, "active_params", _positive("active_params", inputs.active_params))
+        if inputs.active_params > inputs.params:
+            raise EstimateInputError(
+                f"active_params: {inputs.active_params:.3g} exceeds the total parameters {inputs.params:.3g}"
+            )
+
+
 def params_from_architecture(layers: int, hidden: int, vocab: int, context: int = 0) -> int:
     """Decoder-only transformer parameters (Narayanan et al. 2021): 12·L·h² + 13·L·h + (V + s)·h."""
     layers = _positive("layers", layers, integer=True)
@@ -89,16 +102,8 @@ class TrainingInputs:
     target_days: float = DEFAULT_TARGET_DAYS
 
     def __post_init__(self) -> None:
-        if not isinstance(self.gpu, GpuSpec):
-            raise EstimateInputError("gpu: pick an entry of the hardware catalog")
+        _check_gpu_and_sizes(self)
         check = object.__setattr__
-        check(self, "params", _positive("params", self.params))
-        if self.active_params is not None:
-            check(self, "active_params", _positive("active_params", self.active_params))
-            if self.active_params > self.params:
-                raise EstimateInputError(
-                    f"active_params: {self.active_params:.3g} exceeds the total parameters {self.params:.3g}"
-                )
         if self.tokens is not None:
             check(self, "tokens", _positive("tokens", self.tokens))
         if self.gpus is not None:
@@ -260,14 +265,8 @@ class ServingInputs:
     serving_mfu: float = DEFAULT_SERVING_MFU
 
     def __post_init__(self) -> None:
-        if not isinstance(self.gpu, GpuSpec):
-            raise EstimateInputError("gpu: pick an entry of the hardware catalog")
+        _check_gpu_and_sizes(self)
         check = object.__setattr__
-        check(self, "params", _positive("params", self.params))
-        if self.active_params is not None:
-            check(self, "active_params", _positive("active_params", self.active_params))
-            if self.active_params > self.params:
-                raise EstimateInputError("active_params: exceeds the total parameters")
         for field in ("layers", "hidden", "kv_heads", "gpus_per_replica"):
             if getattr(self, field) is not None:
                 check(self, field, _positive(field, getattr(self, field), integer=True))
