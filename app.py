@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core.runs import latest_successful_run
+from core.lab.runs import latest_successful_run
 from pages.common import page_files, page_label, setup_page
 
 setup_page("Home")

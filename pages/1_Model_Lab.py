@@ -7,8 +7,8 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from core.bench import list_benchmarks
-from core.runs import get_run, list_runs
+from core.lab.bench import list_benchmarks
+from core.lab.runs import get_run, list_runs
 from pages.common import setup_page, training_progress_bar
 
 setup_page("Model Lab", icon="🧪")
@@ -34,8 +34,8 @@ with st.form("train"):
     submitted = st.form_submit_button("Train", type="primary")
 
 if submitted:
-    from core.data import DataError, load_mnist
-    from core.train import TrainConfig, train
+    from core.lab.data import DataError, load_mnist
+    from core.lab.train import TrainConfig, train
 
     try:
         if source == "path" and not data_path.strip():
@@ -186,7 +186,7 @@ def show_benchmarks() -> None:
         "times single-image prediction through the live-demo path, the funding Monte Carlo and the GPU estimator."
     )
     if st.button("Run the benchmark (about a minute)"):
-        from core.bench import run_bench
+        from core.lab.bench import run_bench
 
         with st.spinner("Benchmarking: plain fit, fast trainer at batch 32 and 256, prediction…"):
             latest = run_bench()

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from core.estimate import (
+from core.compute.estimate import (
     DEFAULT_CARBON_KG_PER_KWH,
     DEFAULT_PUE,
     PRECISIONS,
@@ -21,7 +21,7 @@ from core.estimate import (
     mfu_sweep,
     params_from_architecture,
 )
-from core.hardware_catalog import (
+from core.compute.gpus import (
     CatalogError,
     add_hardware,
     delete_hardware,
@@ -30,7 +30,7 @@ from core.hardware_catalog import (
     spec_from_mapping,
     update_hardware,
 )
-from core.mfu_defaults import GENERATION_LABELS, effective_mfu, mfu_rules, published_runs
+from core.compute.mfu import GENERATION_LABELS, effective_mfu, mfu_rules, published_runs
 from pages.common import PAGES_DIR, setup_page
 
 MEMORY_COLOURS = ["#636efa", "#ef553b", "#00cc96", "#ab63fa"]
@@ -368,7 +368,7 @@ with tab_serve:
         )
 
 with tab_ground:
-    from core.runs import list_runs
+    from core.lab.runs import list_runs
 
     st.markdown(
         "**What the reference model reached on this machine**, next to **what large published runs reach**. "
@@ -445,7 +445,7 @@ with tab_ground:
         st.success(f"The Training tab now uses MFU {state['budget_mfu_pct']:.2f}%.")
 
 with tab_saved:
-    from core.estimate_store import (
+    from core.compute.store import (
         EstimateStoreError,
         comparison_rows,
         delete_estimate,

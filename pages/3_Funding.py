@@ -7,10 +7,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from core import funding_store as store
-from core.funding import analyze, compare_advantages, example_scenarios
-from core.funding_model import ScenarioError, compute_from_estimate, parse_scenario, scenario_to_dict
-from core.funding_risk import simulate_risk
+from core.funding import store as store
+from core.funding.analysis import analyze, compare_advantages, example_scenarios
+from core.funding.model import ScenarioError, compute_from_estimate, parse_scenario, scenario_to_dict
+from core.funding.montecarlo import simulate_risk
 from pages.common import setup_page
 
 setup_page("Funding", icon="💰")

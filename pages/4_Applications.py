@@ -6,7 +6,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from core.catalog import (
+from core.applications.catalog import (
     CRITERIA,
     CRITERION_HELP,
     FIELDS,

@@ -8,9 +8,9 @@ import streamlit as st
 from PIL import Image
 from streamlit_drawable_canvas import st_canvas
 
-from core.predict import Prediction, predict_image, predict_probabilities
-from core.preprocess import ImageInputError
-from core.runs import latest_successful_run
+from core.demo.predict import Prediction, predict_image, predict_probabilities
+from core.demo.preprocess import ImageInputError
+from core.lab.runs import latest_successful_run
 from pages.common import setup_page, training_progress_bar
 
 setup_page("Live Demo", icon="✍️")
@@ -43,14 +43,14 @@ st.title("Live Demo")
 @st.cache_resource(show_spinner="Loading the model…")
 def cached_model(path: str, modified: float):
     """One loaded model per file version, shared by every session; never mutated after loading."""
-    from core.predict import load_model
+    from core.demo.predict import load_model
 
     return load_model(path)
 
 
 @st.cache_data(show_spinner=False)
 def test_digits() -> tuple[np.ndarray, np.ndarray, str]:
-    from core.data import load_mnist
+    from core.lab.data import load_mnist
 
     data = load_mnist()
     return data.x_test, data.y_test, data.name
@@ -63,7 +63,7 @@ def test_predictions(path: str, modified: float) -> np.ndarray:
 
 
 def train_reference_model() -> None:
-    from core.train import TrainConfig, train
+    from core.lab.train import TrainConfig, train
 
     bar, on_progress = training_progress_bar()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
-from core.startup import chromium_browser, free_port, streamlit_server  # noqa: F401 - re-exported for tests
+from core.lab.startup import chromium_browser, free_port, streamlit_server  # noqa: F401 - re-exported for tests
 
 ERROR_SELECTORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 

@@ -53,7 +53,7 @@ def trained_reference_model() -> tuple[Path, Path]:
     """(data home, model path) of a reference model trained once in this process with `TrainConfig(epochs=5)`.
 
     Runs inside whichever test asks first, so it restores that test's data home and database afterwards."""
-    from core.train import TrainConfig, train
+    from core.lab.train import TrainConfig, train
     from db.engine import reset_cache
 
     home = Path(tempfile.mkdtemp(prefix="modelrunway-demo-")) / "home"

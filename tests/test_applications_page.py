@@ -5,7 +5,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.catalog import get_scenario, list_scenarios
+from core.applications.catalog import get_scenario, list_scenarios
 from db.seed import app_scenario_seed_rows
 from tests.conftest import PROJECT_ROOT
 from tests.test_catalog import valid

@@ -32,7 +32,7 @@ def test_bench_prints_one_json_object_and_stores_it(data_home):
     for variant in ("naive", "train_bs32", "train_bs256"):
         assert 0.5 < bench[f"{variant}_accuracy"] <= 1
 
-    from core.bench import list_benchmarks
+    from core.lab.bench import list_benchmarks
 
     stored = list_benchmarks()
     assert [row["id"] for row in stored] == [bench["id"]]

@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from core.catalog import (
+from core.applications.catalog import (
     FIELDS,
     LIST_FIELDS,
     FeasibilityWeights,

@@ -8,8 +8,8 @@ import sys
 import pytest
 from sqlalchemy import func, select
 
-from core import catalog
-from core.catalog import (
+from core.applications import catalog
+from core.applications.catalog import (
     FIELDS,
     ScenarioError,
     compute_budget,
@@ -172,8 +172,8 @@ def test_cli_filters_scores_and_refuses_bad_input(tmp_path):
 
 
 def test_compute_budget_uses_the_gpu_budget_estimator():
-    from core.estimate import TrainingInputs, estimate_training
-    from core.hardware_catalog import resolve_gpu
+    from core.compute.estimate import TrainingInputs, estimate_training
+    from core.compute.gpus import resolve_gpu
 
     coding = get_scenario("Coding assistants")
     budget = compute_budget(coding)
@@ -187,7 +187,7 @@ def test_compute_budget_uses_the_gpu_budget_estimator():
 
 def test_compute_budget_falls_back_to_six_n_d_without_the_estimator(monkeypatch):
     def unavailable(*_args):
-        raise ImportError("core.estimate missing")
+        raise ImportError("core.compute.estimate missing")
 
     monkeypatch.setattr(catalog, "_budget_from_estimator", unavailable)
     scenario = {**valid(), "typical_params": 1e9, "training_tokens": 1e10}

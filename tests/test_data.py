@@ -4,7 +4,7 @@ import socket
 import numpy as np
 import pytest
 
-from core.data import DataError, keras_cache_path, load_mnist
+from core.lab.data import DataError, keras_cache_path, load_mnist
 
 
 @pytest.fixture

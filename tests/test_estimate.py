@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from core.estimate import (
+from core.compute.estimate import (
     EstimateInputError,
     ServingInputs,
     TrainingInputs,
@@ -25,7 +25,7 @@ from core.estimate import (
     params_from_architecture,
     suggested_gpu_count,
 )
-from core.hardware_catalog import find_gpu, seeded_specs
+from core.compute.gpus import find_gpu, seeded_specs
 from tests.conftest import PROJECT_ROOT
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from core.estimate import TrainingInputs, estimate_training
-from core.hardware_catalog import find_gpu, seeded_specs
-from core.mfu_defaults import effective_mfu, fit_rule, generation_of, mfu_rules, published_runs, runs_of
+from core.compute.estimate import TrainingInputs, estimate_training
+from core.compute.gpus import find_gpu, seeded_specs
+from core.compute.mfu import effective_mfu, fit_rule, generation_of, mfu_rules, published_runs, runs_of
 
 SHARED_RUNS = Path(__file__).resolve().parent.parent.parent / "shared" / "reference" / "published_runs_public.csv"
 

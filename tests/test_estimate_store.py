@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from core.estimate import estimate_serving, estimate_training, example_serving_inputs, example_training_inputs
-from core.estimate_store import (
+from core.compute.estimate import estimate_serving, estimate_training, example_serving_inputs, example_training_inputs
+from core.compute.store import (
     EstimateStoreError,
     comparison_rows,
     delete_estimate,

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from core.data import load_mnist
-from core.hardware import DeviceInfo
-from core.train import TrainConfig, measure_training
+from core.lab.data import load_mnist
+from core.lab.device import DeviceInfo
+from core.lab.train import TrainConfig, measure_training
 
 
 @pytest.fixture(scope="module")
@@ -15,8 +15,8 @@ def data():
 
 def test_fused_adam_steps_equal_keras_adam_steps(data):
     """Three steps on one batch: the fused kernel must leave the same weights and optimizer state as Keras's Adam."""
-    from core.fused import fit_fused
-    from core.model import build_model, import_keras
+    from core.lab.fused import fit_fused
+    from core.lab.model import build_model, import_keras
 
     keras = import_keras()
     x, y = data.x_train[:64], data.y_train[:64]
@@ -61,7 +61,7 @@ def test_fast_path_learns_beyond_chance_in_one_epoch(data):
 
 def test_gpu_path_compiles_fit_with_xla_and_bfloat16(data):
     """What a GPU gets, run on the CPU so CI covers it: fit with several steps per call, XLA, mixed bfloat16."""
-    import core.train as train_module
+    import core.lab.train as train_module
 
     model, options = train_module._build_for(DeviceInfo("gpu", "pretend", 1, "jax"), TrainConfig(), steps=10)
     assert options == {"steps_per_execution": 10, "jit_compile": True, "mixed_precision": True}

@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.funding import analyze, compare_advantages, example_scenario, example_scenarios, simulate_risk
-from core.funding_captable import Holder, build_cap_tables, waterfall
-from core.funding_model import ScenarioError, compute_from_estimate, parse_scenario
+from core.funding.analysis import analyze, compare_advantages, example_scenario, example_scenarios, simulate_risk
+from core.funding.captable import Holder, build_cap_tables, waterfall
+from core.funding.model import ScenarioError, compute_from_estimate, parse_scenario
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 YC_FILE = PROJECT_ROOT / "examples" / "yc_post_money_safe.json"

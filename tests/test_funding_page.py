@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import funding_store as store
+from core.funding import store as store
 from db.engine import session_scope
 from db.models import SavedEstimate
 

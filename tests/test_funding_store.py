@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from core import funding_store as store
-from core.funding import example_scenario
-from core.funding_model import ScenarioError
+from core.funding import store as store
+from core.funding.analysis import example_scenario
+from core.funding.model import ScenarioError
 from db.engine import session_scope
 from db.models import SavedEstimate
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.estimate import ServingInputs, TrainingInputs, estimate_serving, estimate_training
-from core.hardware_catalog import get_hardware, list_hardware
-from core.mfu_defaults import effective_mfu, published_runs
+from core.compute.estimate import ServingInputs, TrainingInputs, estimate_serving, estimate_training
+from core.compute.gpus import get_hardware, list_hardware
+from core.compute.mfu import effective_mfu, published_runs
 from tests.conftest import PROJECT_ROOT
 
 PAGE = str(PROJECT_ROOT / "pages" / "2_GPU_Budget.py")
@@ -99,7 +99,7 @@ def test_calibrating_from_a_published_or_a_measured_run_sets_the_mfu(session):
 
 
 def test_save_compare_and_export_an_estimate():
-    from core.estimate_store import get_estimate
+    from core.compute.store import get_estimate
 
     at = open_page(params="7e9", tokens="2e12")
     at.text_input(key="save_name").input("7B plan")

@@ -6,7 +6,7 @@ import csv
 
 import pytest
 
-from core.hardware_catalog import (
+from core.compute.gpus import (
     CatalogError,
     GpuLookupError,
     GpuSpec,

@@ -36,7 +36,7 @@ def trained_home(data_home, monkeypatch):
 
 @pytest.fixture(scope="module")
 def held_out():
-    from core.data import load_mnist
+    from core.lab.data import load_mnist
 
     data = load_mnist()
     return data.x_test, data.y_test
@@ -47,16 +47,18 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 
 def stored_runs() -> list[dict]:
-    from core.runs import list_runs
+    from core.lab.runs import list_runs
 
     return list_runs()
 
 
 def test_without_a_model_one_click_trains_it_and_the_demo_goes_on(monkeypatch):
-    import core.train
+    import core.lab.train
 
     # The page trains `TrainConfig()`; a smaller one keeps the test short while taking the same path.
-    monkeypatch.setattr(core.train, "TrainConfig", functools.partial(core.train.TrainConfig, epochs=1, limit=600))
+    monkeypatch.setattr(
+        core.lab.train, "TrainConfig", functools.partial(core.lab.train.TrainConfig, epochs=1, limit=600)
+    )
     at = open_page()
     assert "No trained model yet" in at.info[0].value
     assert not at.metric

@@ -1,4 +1,4 @@
-from core.model import LAYER_SIZES, flops_per_inference_sample, flops_per_training_sample, parameter_count
+from core.lab.model import LAYER_SIZES, flops_per_inference_sample, flops_per_training_sample, parameter_count
 
 
 def test_seed_model_counts_worked_by_hand():
@@ -10,7 +10,7 @@ def test_seed_model_counts_worked_by_hand():
 
 
 def test_built_keras_model_matches_the_arithmetic():
-    from core.model import build_model
+    from core.lab.model import build_model
 
     model = build_model()
     assert model.count_params() == parameter_count()

@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core.predict import ModelError, load_model, main, predict_digit, predict_image, predict_probabilities
-from core.preprocess import ImageInputError
+from core.demo.predict import ModelError, load_model, main, predict_digit, predict_image, predict_probabilities
+from core.demo.preprocess import ImageInputError
 from tests.live_demo_model import render_drawing, trained_reference_model
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -34,7 +34,7 @@ def model(model_path):
 
 @pytest.fixture(scope="module")
 def held_out():
-    from core.data import load_mnist
+    from core.lab.data import load_mnist
 
     data = load_mnist()
     return data.x_test, data.y_test

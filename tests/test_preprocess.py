@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from core.preprocess import (
+from core.demo.preprocess import (
     BlankImageError,
     ImageTooLargeError,
     NotAnImageError,
@@ -124,7 +124,7 @@ def test_a_photo_with_uneven_light_and_noise_reads_like_the_clean_drawing():
 
 
 def test_real_held_out_digits_redrawn_come_back_as_mnist_had_them():
-    from core.data import load_mnist
+    from core.lab.data import load_mnist
 
     data = load_mnist()
     rng = np.random.default_rng(7)

@@ -5,10 +5,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-import core.train as train_module
-from core.data import load_mnist
-from core.model import flops_per_training_sample
-from core.train import TrainConfig, save_model_atomically, train
+import core.lab.train as train_module
+from core.lab.data import load_mnist
+from core.lab.model import flops_per_training_sample
+from core.lab.train import TrainConfig, save_model_atomically, train
 from db.engine import session_scope
 from db.models import TrainingRun
 
@@ -49,7 +49,7 @@ def test_short_run_is_stored_with_plausible_figures(small_data, data_home):
 def test_saved_model_reloads_and_scores_the_same(small_data):
     import numpy as np
 
-    from core.model import import_keras
+    from core.lab.model import import_keras
 
     run = train(TrainConfig(epochs=1, batch_size=64), data=small_data)
     model = import_keras().models.load_model(run["model_path"])
@@ -80,7 +80,7 @@ def test_failed_run_is_stored_as_failed_and_leaves_no_model(small_data, data_hom
 
 
 def test_a_crash_while_saving_leaves_neither_a_partial_nor_a_temp_file(small_data, data_home, monkeypatch):
-    from core.model import build_model
+    from core.lab.model import build_model
 
     model = build_model()
     target = data_home / "models" / "run-x.keras"

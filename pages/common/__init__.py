@@ -34,7 +34,7 @@ def page_label(path: Path) -> str:
 
 
 def training_progress_bar():
-    """A progress bar and the callback that moves it, for core.train.train(progress=...).
+    """A progress bar and the callback that moves it, for core.lab.train.train(progress=...).
 
     Redrawn at most every 0.15 s: a fast run reports hundreds of batches a second."""
     import time

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.model import import_keras
+from core.lab.model import import_keras
 
 # Batches per compiled call: enough to hide Python's per-call cost, few enough that progress still moves
 # several times per epoch.

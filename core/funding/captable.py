@@ -20,7 +20,7 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from core.funding_model import Priced, Safe, Scenario, ScenarioError
+from core.funding.model import Priced, Safe, Scenario, ScenarioError
 
 COMMON = "Common"
 FOUNDERS = "Founders"

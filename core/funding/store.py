@@ -7,7 +7,7 @@ import json
 
 from sqlalchemy import select
 
-from core.funding_model import (
+from core.funding.model import (
     Compute,
     Scenario,
     ScenarioError,

@@ -14,8 +14,9 @@ import time
 
 import numpy as np
 
-from core.funding_cashflow import EQUITY_KINDS, cash_events, project, runway_months
-from core.funding_model import Scenario, parse_scenario
+from core.funding.cashflow import EQUITY_KINDS, cash_events, project, runway_months
+from core.funding.exits import founder_payout_curve
+from core.funding.model import Scenario, parse_scenario
 
 PAYOUT_GRID_POINTS = 97
 
@@ -90,8 +91,6 @@ def _quantile_or_none(values: np.ndarray, percent: float) -> float | None:
 
 
 def _founder_payouts(scenario: Scenario, month: int, exit_values: np.ndarray) -> np.ndarray:
-    from core.funding import founder_payout_curve
-
     top = float(exit_values.max()) if exit_values.size else 0.0
     if top <= 0:
         return np.zeros_like(exit_values)

@@ -169,7 +169,7 @@ def read_idx(path: Path, expected_ndim: int) -> np.ndarray:
 
 
 def _download() -> dict[str, np.ndarray]:
-    from core.model import import_keras
+    from core.lab.model import import_keras
 
     keras = import_keras()
     try:

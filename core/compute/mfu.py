@@ -14,9 +14,10 @@ import math
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-PUBLISHED_RUNS_FILE = Path(__file__).resolve().parent.parent / "db" / "seed_data" / "published_training_runs.csv"
+from core.config import PROJECT_ROOT
+
+PUBLISHED_RUNS_FILE = PROJECT_ROOT / "db" / "seed_data" / "published_training_runs.csv"
 SIZE_PIVOT = 10e9
 BAND_MARGIN = 0.05
 EPOCH_DEFAULT_MFU = 0.30  # Epoch AI assumes 30% for language models when nothing else is known
@@ -110,7 +111,7 @@ def supports_fp8(gpu_name: str) -> bool:
 
 @cache
 def seeded_peak_tflops(gpu_name: str) -> float:
-    from core.hardware_catalog import find_gpu, seeded_specs
+    from core.compute.gpus import find_gpu, seeded_specs
 
     return find_gpu(gpu_name, seeded_specs()).bf16_dense_tflops
 

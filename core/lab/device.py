@@ -7,7 +7,7 @@ import re
 import time
 from dataclasses import dataclass
 
-from core.model import import_keras
+from core.lab.model import import_keras
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.funding_model import MAX_HORIZON_MONTHS, Credits, Grant, Priced, Safe, Scenario
+from core.funding.model import MAX_HORIZON_MONTHS, Credits, Grant, Priced, Safe, Scenario
 
 EQUITY_KINDS = ("safe", "priced")
 

@@ -13,9 +13,11 @@ from pathlib import Path
 
 import numpy as np
 
-from core.funding_captable import COMMON, FOUNDERS, build_cap_tables, exit_classes, waterfall
-from core.funding_cashflow import base_costs, plan_runway, plan_summary, project
-from core.funding_model import (
+from core.config import PROJECT_ROOT
+from core.funding.captable import build_cap_tables
+from core.funding.cashflow import base_costs, plan_runway, plan_summary, project
+from core.funding.exits import exit_payouts, final_holders, founder_ownership, founder_payout_curve
+from core.funding.model import (
     MAX_HORIZON_MONTHS,
     Credits,
     Scenario,
@@ -24,10 +26,9 @@ from core.funding_model import (
     scenario_from_json,
     scenario_to_dict,
 )
-from core.funding_risk import risk_to_json, simulate_risk
+from core.funding.montecarlo import risk_to_json, simulate_risk
 
-EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
-EXIT_MULTIPLES = (0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10)
+EXAMPLES_DIR = PROJECT_ROOT / "examples"
 
 __all__ = [
     "Scenario",
@@ -61,72 +62,16 @@ def example_scenario() -> Scenario:
     return load_scenario_file(EXAMPLES_DIR / "seed_vc.json")
 
 
-def _rounds_before(scenario: Scenario, month: int | None) -> Scenario:
-    if month is None:
-        return scenario
-    kept = [e for e in scenario.rounds if e.kind not in ("safe", "priced") or e.month < month]
-    return scenario.model_copy(update={"rounds": kept})
-
-
-def _founder_name(scenario: Scenario) -> str:
-    return COMMON if scenario.equity.founder_shares is None else FOUNDERS
-
-
-def final_holders(scenario: Scenario) -> list[dict]:
-    """Everyone's fully diluted shares after the last event, unconverted capped SAFEs counted at their cap."""
-    _, table, pending = build_cap_tables(scenario)
-    classes = exit_classes(table, pending)
-    total = sum(c.shares for c in classes) + table.pool
-    rows = [{"name": c.name, "kind": c.kind, "shares": c.shares, "preference": c.preference} for c in classes]
-    rows.append({"name": "Unissued option pool", "kind": "pool", "shares": table.pool, "preference": 0.0})
-    for row in rows:
-        row["percent"] = 100.0 * row["shares"] / total if total else 0.0
-    return rows
-
-
-def founder_ownership(scenario: Scenario) -> tuple[float, float]:
-    """Founders' fully diluted fraction before any event and after the last one."""
-    equity = scenario.equity
-    start_total = equity.common_shares + equity.unused_options
-    start = equity.founders / start_total if start_total else 0.0
-    rows = final_holders(scenario)
-    total = sum(r["shares"] for r in rows)
-    founders = sum(r["shares"] for r in rows if r["name"] == _founder_name(scenario))
-    return start, founders / total if total else 0.0
-
-
-def founder_payout_curve(
-    scenario: Scenario, exit_values: np.ndarray, before_month: int | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Founders' payout at each exit value, counting only rounds planned before `before_month`."""
-    scenario = _rounds_before(scenario, before_month)
-    _, table, pending = build_cap_tables(scenario)
-    classes = exit_classes(table, pending)
-    name = _founder_name(scenario)
-    payouts = np.array([waterfall(classes, float(v))[name] for v in exit_values])
-    return np.asarray(exit_values, dtype=float), payouts
-
-
-def exit_payouts(scenario: Scenario, exit_values: list[float] | None = None) -> list[dict]:
-    """Payout per holder under 1x non-participating preferences over a range of exit values."""
-    entries, table, pending = build_cap_tables(scenario)
-    classes = exit_classes(table, pending)
-    if exit_values is None:
-        reference = next((e["post_money"] for e in reversed(entries) if e.get("post_money")), None)
-        reference = reference or max(sum(c.preference for c in classes) * 4, 10_000_000.0)
-        exit_values = [reference * m for m in EXIT_MULTIPLES]
-    return [{"exit_value": float(v), "payouts": waterfall(classes, float(v))} for v in exit_values]
-
-
 def analyze(scenario: Scenario | dict, risk_paths: int = 10_000, seed: int = 0) -> dict:
     """Everything the page and the CLI show for one scenario, JSON-safe."""
     scenario = parse_scenario(scenario)
-    cap_table, _, pending = build_cap_tables(scenario)
+    built = build_cap_tables(scenario)
+    cap_table, _, pending = built
     summary = plan_summary(scenario)
     result = {"name": scenario.name, **summary, "cap_table": cap_table}
-    result["final_cap_table"] = final_holders(scenario)
+    result["final_cap_table"] = final_holders(scenario, built)
     result["unconverted_safes"] = [s.name for s in pending]
-    result["exit_payouts"] = exit_payouts(scenario)
+    result["exit_payouts"] = exit_payouts(scenario, built=built)
     if risk_paths:
         result["risk"] = risk_to_json(
             simulate_risk(scenario, paths=risk_paths, months=scenario.horizon_months, seed=seed)

@@ -1,0 +1,1 @@
+"""The application-scenario catalog: validated scenarios, feasibility scoring, storage, import and export."""

@@ -1,0 +1,1 @@
+"""The live demo: MNIST-style preprocessing of drawn, uploaded or photographed digits, and prediction."""

@@ -1,0 +1,385 @@
+"""Train, measure and store one run of the reference model.
+
+python -m core.train [--epochs N] [--batch-size B] [--data PATH] [--limit N] [--allow-download] [--json]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from core import config as settings
+from core.cli import ArgumentParser, exit_with_error
+from core.lab.data import DataError, MnistData, load_mnist
+from core.lab.device import DeviceInfo, detect_device, measure_matmul_peak
+from core.lab.fused import CHUNK_STEPS
+from core.lab.model import build_model, flops_per_training_sample, import_keras, parameter_count
+
+ProgressFn = Callable[[dict], None]
+VARIANTS = ("fast", "seed")
+_peak_cache: dict[tuple[str, str, str], float] = {}
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    epochs: int = 5
+    batch_size: int = 32
+    data_path: str | None = None
+    limit: int | None = None
+    allow_download: bool = False
+    seed: int = 0
+    variant: str = "fast"  # "fast": fused, resident-data trainer; "seed": the seed's plain model.fit
+
+    def __post_init__(self) -> None:
+        if self.variant not in VARIANTS:
+            raise ValueError(f"variant: one of {', '.join(VARIANTS)}, got {self.variant!r}")
+        for field in ("epochs", "batch_size", "seed"):
+            value = getattr(self, field)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ValueError(f"{field}: must be a whole number, got {value!r}")
+        if self.epochs <= 0:
+            raise ValueError(f"epochs: must be at least 1, got {self.epochs}")
+        if self.epochs > 1000:
+            raise ValueError(f"epochs: at most 1000, got {self.epochs}")
+        if self.batch_size <= 0:
+            raise ValueError(f"batch_size: must be at least 1, got {self.batch_size}")
+        if self.limit is not None and (
+            isinstance(self.limit, bool) or not isinstance(self.limit, int) or self.limit <= 0
+        ):
+            raise ValueError(f"limit: must be a positive whole number of training digits, got {self.limit!r}")
+        if self.data_path is not None and not Path(self.data_path).exists():
+            raise ValueError(f"data: {self.data_path} does not exist")
+
+
+def _peak_flops(device: DeviceInfo, precision: str) -> float:
+    """Measured once per process, device and precision: the denominator of MFU."""
+    key = (device.kind, device.name, precision)
+    if key not in _peak_cache:
+        _peak_cache[key] = measure_matmul_peak(device.kind, precision)
+    return _peak_cache[key]
+
+
+def _catalog_figures(device_kind: str, device_name: str) -> dict:
+    """Spec peak, power and price for the device: the catalog for a known GPU, the CPU settings otherwise."""
+    from sqlalchemy import select
+
+    from core.lab.device import match_catalog
+    from db.engine import session_scope
+    from db.models import Hardware
+
+    if device_kind == "gpu":
+        with session_scope() as session:
+            rows = {row.name: row for row in session.scalars(select(Hardware))}
+            name = match_catalog(device_name, list(rows))
+            if name:
+                row = rows[name]
+                return {
+                    "catalog_name": name,
+                    "peak_flops_spec": (row.fp32_tflops or 0) * 1e12 or None,
+                    "peak_flops_spec_bf16": row.bf16_dense_tflops * 1e12,
+                    "power_watts": row.tdp_w,
+                    "price_per_hour": row.price_per_hour_usd,
+                }
+        return {"catalog_name": None, "peak_flops_spec": None, "power_watts": None, "price_per_hour": None}
+    return {
+        "catalog_name": None,
+        "peak_flops_spec": None,
+        "power_watts": settings.cpu_watts(),
+        "price_per_hour": settings.cpu_price_per_hour(),
+    }
+
+
+def _framework_versions(keras) -> dict:
+    versions = {"keras": keras.__version__, "python": platform.python_version(), "numpy": np.__version__}
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        versions["tensorflow"] = tf.__version__
+    elif backend == "jax":
+        import jax
+
+        versions["jax"] = jax.__version__
+    return versions
+
+
+def _progress_callback(keras, progress: ProgressFn | None, epochs: int, steps: int, history: list[dict]):
+    class Progress(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            self._epoch_start = time.perf_counter()
+            self._epoch = epoch
+
+        def on_train_batch_end(self, batch, logs=None):
+            if progress:
+                progress(
+                    {
+                        "epoch": self._epoch + 1,
+                        "epochs": epochs,
+                        "batch": batch + 1,
+                        "steps": steps,
+                        "loss": float((logs or {}).get("loss", float("nan"))),
+                    }
+                )
+
+        def on_epoch_end(self, epoch, logs=None):
+            logs = logs or {}
+            row = {
+                "epoch": epoch + 1,
+                "loss": float(logs["loss"]),
+                "accuracy": float(logs["accuracy"]),
+                "seconds": time.perf_counter() - self._epoch_start,
+            }
+            history.append(row)
+            if progress:
+                progress({"epoch": epoch + 1, "epochs": epochs, "batch": steps, "steps": steps, "done": True, **row})
+
+    return Progress()
+
+
+def save_model_atomically(model, final_path: Path) -> Path:
+    """Write beside the target, then rename: a crash leaves the old file or none, never half of one."""
+    final_path.parent.mkdir(parents=True, exist_ok=True)
+    temp_path = final_path.with_name(f".{final_path.stem}.{os.getpid()}.tmp.keras")
+    try:
+        model.save(temp_path)
+        os.replace(temp_path, final_path)
+    finally:
+        temp_path.unlink(missing_ok=True)
+    return final_path
+
+
+def _fit(model, data: MnistData, config: TrainConfig, device: DeviceInfo, callbacks: list) -> None:
+    if config.variant == "fast" and device.backend == "tensorflow" and device.kind == "cpu":
+        from core.lab.fused import fit_fused
+
+        fit_fused(model, data.x_train, data.y_train, config.batch_size, config.epochs, config.seed, callbacks)
+        return
+    # The seed's plain fit; on a GPU the fast variant compiled it with several steps per call, XLA and bfloat16.
+    model.fit(
+        data.x_train,
+        data.y_train,
+        batch_size=config.batch_size,
+        epochs=config.epochs,
+        callbacks=callbacks,
+        verbose=0,
+        shuffle=True,
+    )
+
+
+@dataclass
+class Measurement:
+    """One training of the reference model, measured, before anything is stored."""
+
+    model: object
+    device: DeviceInfo
+    precision: str
+    wall_seconds: float
+    samples_per_second: float
+    achieved_flops: float
+    peak_flops: float
+    mfu: float
+    history: list[dict]
+    test_loss: float
+    test_accuracy: float
+    predicted: np.ndarray
+
+
+def _build_for(device: DeviceInfo, config: TrainConfig, steps: int):
+    fast = config.variant == "fast"
+    options = {
+        "steps_per_execution": min(CHUNK_STEPS, steps) if fast else 1,
+        # XLA fuses the small element-wise ops on a GPU; on a CPU its matrix multiplies are slower than oneDNN's.
+        "jit_compile": fast and device.kind == "gpu",
+        "mixed_precision": fast and device.kind == "gpu",
+    }
+    if device.backend == "tensorflow" and device.kind == "gpu":
+        import tensorflow as tf
+
+        with tf.distribute.MirroredStrategy().scope():
+            return build_model(**options), options
+    return build_model(**options), options
+
+
+def measure_training(
+    config: TrainConfig, data: MnistData, progress: ProgressFn | None = None, device: DeviceInfo | None = None
+) -> Measurement:
+    """Train on ``data`` and measure it: throughput, MFU against the peak measured here, test metrics."""
+    keras = import_keras()
+    device = device or detect_device()
+    steps = -(-data.n_train // config.batch_size)
+    keras.utils.set_random_seed(config.seed)
+    model, options = _build_for(device, config, steps)
+    precision = "bfloat16" if options["mixed_precision"] else "float32"
+    peak = _peak_flops(device, precision)
+    history: list[dict] = []
+    callback = _progress_callback(keras, progress, config.epochs, steps, history)
+    start = time.perf_counter()
+    _fit(model, data, config, device, [callback])
+    wall = time.perf_counter() - start
+    test_loss, test_accuracy = model.evaluate(data.x_test, data.y_test, batch_size=1024, verbose=0)
+    predicted = np.argmax(model.predict(data.x_test, batch_size=1024, verbose=0), axis=1)
+    samples_per_second = data.n_train * config.epochs / wall
+    achieved = samples_per_second * flops_per_training_sample()
+    return Measurement(
+        model=model,
+        device=device,
+        precision=precision,
+        wall_seconds=wall,
+        samples_per_second=samples_per_second,
+        achieved_flops=achieved,
+        peak_flops=peak,
+        mfu=achieved / (peak * device.count),
+        history=history,
+        test_loss=float(test_loss),
+        test_accuracy=float(test_accuracy),
+        predicted=predicted,
+    )
+
+
+def train(config: TrainConfig, progress: ProgressFn | None = None, data: MnistData | None = None) -> dict:
+    """Run one training and store it; returns the stored run. A failure is stored as failed and re-raised."""
+    from db.engine import session_scope
+    from db.models import ClassMetric, EpochMetric, TrainingRun
+
+    if data is None:
+        data = load_mnist(config.data_path, allow_download=config.allow_download, limit=config.limit)
+    keras = import_keras()
+    device = detect_device()
+    figures = _catalog_figures(device.kind, device.name)
+
+    with session_scope() as session:
+        run = TrainingRun(
+            status="running",
+            variant=config.variant,
+            backend=device.backend,
+            framework_versions=_framework_versions(keras),
+            device=device.kind,
+            device_name=device.name,
+            device_count=device.count,
+            dataset=data.name,
+            dataset_origin=data.origin,
+            dataset_hash=data.sha256,
+            n_train=data.n_train,
+            n_test=data.n_test,
+            epochs=config.epochs,
+            batch_size=config.batch_size,
+            seed=config.seed,
+            params=parameter_count(),
+            flops_per_sample=flops_per_training_sample(),
+            peak_flops_spec=figures["peak_flops_spec"],
+            power_watts=figures["power_watts"],
+            price_per_hour=figures["price_per_hour"],
+        )
+        session.add(run)
+        session.flush()
+        run_id = run.id
+
+    model_path = settings.models_dir() / f"run-{run_id}.keras"
+    try:
+        measured = measure_training(config, data, progress, device)
+        save_model_atomically(measured.model, model_path)
+    except BaseException as exc:  # an interrupt must be recorded as failed too
+        with session_scope() as session:
+            run = session.get(TrainingRun, run_id)
+            run.status, run.finished_at = "failed", datetime.now(UTC)
+            run.error = f"{type(exc).__name__}: {exc}"[:2000]
+        raise
+
+    from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
+
+    precision, recall, f1, support = precision_recall_fscore_support(
+        data.y_test, measured.predicted, labels=list(range(10)), zero_division=0
+    )
+    hours = measured.wall_seconds / 3600
+    with session_scope() as session:
+        run = session.get(TrainingRun, run_id)
+        run.status, run.finished_at = "succeeded", datetime.now(UTC)
+        run.wall_seconds, run.samples_per_second = measured.wall_seconds, measured.samples_per_second
+        run.achieved_flops, run.peak_flops, run.mfu = measured.achieved_flops, measured.peak_flops, measured.mfu
+        if measured.precision == "bfloat16" and figures.get("peak_flops_spec_bf16"):
+            run.peak_flops_spec = figures["peak_flops_spec_bf16"]
+        if run.power_watts is not None:
+            run.energy_kwh = run.power_watts * device.count * hours / 1000
+        if run.price_per_hour is not None:
+            run.cost_usd = run.price_per_hour * device.count * hours
+        run.test_loss, run.test_accuracy = measured.test_loss, measured.test_accuracy
+        run.confusion_matrix = confusion_matrix(data.y_test, measured.predicted, labels=list(range(10))).tolist()
+        run.model_path = str(model_path)
+        run.epochs_history = [EpochMetric(**row) for row in measured.history]
+        run.class_metrics = [
+            ClassMetric(
+                digit=d,
+                precision=float(precision[d]),
+                recall=float(recall[d]),
+                f1=float(f1[d]),
+                support=int(support[d]),
+            )
+            for d in range(10)
+        ]
+        session.flush()
+        from core.lab.runs import run_to_dict
+
+        return run_to_dict(run)
+
+
+def _summary(run: dict) -> str:
+    return (
+        f"run {run['id']} {run['status']}: {run['test_accuracy']:.2%} test accuracy on {run['n_test']} digits "
+        f"({run['dataset']}, {run['n_train']} train), {run['epochs']} epochs at batch {run['batch_size']} "
+        f"on {run['device_name']} in {run['wall_seconds']:.1f} s, {run['samples_per_second']:,.0f} samples/s, "
+        f"MFU {run['mfu']:.1%}, {run['energy_kwh']:.6f} kWh, ${run['cost_usd']:.6f}; model {run['model_path']}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = ArgumentParser(prog="python -m core.train", description="Train and store the reference model.")
+    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--data", help="mnist.npz or a folder of the four MNIST IDX files")
+    parser.add_argument("--limit", type=int, help="train on at most this many digits")
+    parser.add_argument("--allow-download", action="store_true", help="download MNIST when no local copy exists")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--variant",
+        choices=VARIANTS,
+        default="fast",
+        help="fast: fused resident-data trainer (default); seed: the seed's plain model.fit",
+    )
+    parser.add_argument("--json", action="store_true", help="print the stored run as one JSON object")
+    args = parser.parse_args(argv)
+    try:
+        config = TrainConfig(
+            epochs=args.epochs,
+            batch_size=args.batch_size,
+            data_path=args.data,
+            limit=args.limit,
+            allow_download=args.allow_download,
+            seed=args.seed,
+            variant=args.variant,
+        )
+        data = load_mnist(config.data_path, allow_download=config.allow_download, limit=config.limit)
+    except (ValueError, DataError) as exc:
+        exit_with_error(str(exc))
+    try:
+        run = train(config, data=data)
+    except KeyboardInterrupt:
+        print("error: interrupted; the run is stored as failed", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        print(f"error: training failed and is stored as failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps(run, default=str) if args.json else _summary(run))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
