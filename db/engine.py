@@ -1,4 +1,5 @@
-"""Engine and sessions. SQLite gets WAL, a busy timeout and foreign keys; migrations run on first use."""
+"""Engine and sessions. SQLite gets WAL, a busy timeout and foreign keys; migrations run on first use, one process
+at a time (a file lock beside the database), so several processes starting on an empty data home all succeed."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.config import database_url
+from core.config import data_home, database_url
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -23,8 +24,9 @@ _lock = threading.RLock()
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    # The timeout first: switching to WAL needs a moment of exclusive access another starting process may hold.
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
@@ -57,8 +59,36 @@ def migrate(url: str | None = None) -> None:
         command.upgrade(config, "head")
 
 
+def lock_path(url: str) -> Path:
+    """The lock file beside a SQLite database; for a server database, in the data home."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        return Path(f"{parsed.database}.lock")
+    return data_home() / "modelrunway.db.lock"
+
+
+@contextmanager
+def migration_lock(url: str) -> Iterator[None]:
+    """Held while a process migrates and seeds: another process starting at the same moment waits, then finds the
+    schema current and the seed sets applied."""
+    path = lock_path(url)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as handle:
+        try:
+            import fcntl
+        except ImportError:  # Windows: SQLite's busy timeout and idempotent seeding are all there is
+            yield
+            return
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
 def init_db(url: str | None = None) -> Engine:
-    """Migrate and seed once per process and database; every entry point calls this before touching data."""
+    """Migrate and seed once per process and database, mark runs whose process died as interrupted; every entry
+    point calls this before touching data."""
     from db.seed import seed_all
 
     url = url or database_url()
@@ -66,11 +96,20 @@ def init_db(url: str | None = None) -> Engine:
     if url not in _ready:
         with _lock:
             if url not in _ready:
-                migrate(url)
-                with Session(engine) as session, session.begin():
-                    seed_all(session)
+                with migration_lock(url):
+                    migrate(url)
+                    with Session(engine) as session, session.begin():
+                        seed_all(session)
+                _sweep_stale_runs(engine)
                 _ready.add(url)
     return engine
+
+
+def _sweep_stale_runs(engine: Engine) -> None:
+    from core.lab.runs import sweep_stale_runs
+
+    with Session(engine) as session, session.begin():
+        sweep_stale_runs(session)
 
 
 def reset_cache() -> None:

@@ -68,19 +68,25 @@ def test_upgrading_an_older_database_adds_the_catalog_and_keeps_user_data(data_h
     from alembic.config import Config
 
     from db.engine import MIGRATIONS_DIR, get_engine
-    from db.seed import restore_hardware
+    from db.seed import hardware_seed_rows
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with get_engine().begin() as connection:  # the schema and seed of the release before the catalog
         config.attributes["connection"] = connection
         command.upgrade(config, "0001")
-    from sqlalchemy.orm import Session
+    from datetime import UTC, datetime
 
-    with Session(get_engine()) as session, session.begin():
-        restore_hardware(session)
-        session.add(AppMeta(key="seed:hardware_v1", value="applied"))
-        session.get(Hardware, 1).price_per_hour_usd = 9.99
+    from sqlalchemy import MetaData, Table
+
+    with get_engine().begin() as connection:  # that release's rows, written without today's models
+        hardware = Table("hardware", MetaData(), autoload_with=connection)
+        now = datetime.now(UTC)
+        connection.execute(
+            hardware.insert(), [{**row, "is_seed": True, "updated_at": now} for row in hardware_seed_rows()]
+        )
+        connection.execute(hardware.update().where(hardware.c.id == 1).values(price_per_hour_usd=9.99))
+        connection.execute(AppMeta.__table__.insert().values(key="seed:hardware_v1", value="applied"))
     init_db()
     with session_scope() as session:
         assert session.get(Hardware, 1).price_per_hour_usd == 9.99

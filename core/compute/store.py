@@ -10,6 +10,8 @@ import csv
 import io
 import json
 
+from core.text import defuse_csv_cell, name_key
+
 KINDS = ("training", "serving", "training_and_serving")
 COMPARE_FIELDS = (
     ("gpu", "training", "gpu"),
@@ -72,8 +74,9 @@ def save_estimate(
     serving: dict | None = None,
     overwrite: bool = False,
 ) -> dict:
-    """Store (or, with overwrite, replace) a named estimate; returns it as list_estimates shows it."""
-    from sqlalchemy import select
+    """Store (or, with overwrite, replace) a named estimate; returns it as list_estimates shows it. Names compare
+    case- and Unicode-insensitively: "ÉCOLE AI" and "école ai" are one estimate."""
+    from sqlalchemy.exc import IntegrityError
 
     from db.engine import session_scope
     from db.models import SavedEstimate
@@ -82,19 +85,36 @@ def save_estimate(
     outputs = build_outputs(training, serving)
     inputs = {"training": training_inputs if training else None, "serving": serving_inputs if serving else None}
     # JSON columns hold plain data only; a round trip turns any stray type into an error here, not at commit.
-    inputs, outputs = json.loads(json.dumps(inputs)), json.loads(json.dumps(outputs))
-    with session_scope() as session:
-        row = session.scalar(select(SavedEstimate).where(SavedEstimate.name == name))
-        if row is not None and not overwrite:
-            raise EstimateStoreError(f"name: an estimate called {name!r} exists; pick another name or overwrite it")
-        if row is None:
-            row = SavedEstimate(name=name)
-            session.add(row)
-        row.kind = kind_of(training, serving)
-        row.inputs = inputs
-        row.outputs = outputs
-        session.flush()
-        return _row_to_dict(row)
+    try:
+        inputs = json.loads(json.dumps(inputs, allow_nan=False))
+        outputs = json.loads(json.dumps(outputs, allow_nan=False))
+    except ValueError:
+        raise EstimateStoreError("outputs: a figure is not a finite number; use smaller inputs") from None
+    exists = EstimateStoreError(f"name: an estimate called {name!r} exists; pick another name or overwrite it")
+    try:
+        with session_scope() as session:
+            row = _stored(session, name)
+            if row is not None and not overwrite:
+                raise exists
+            if row is None:
+                row = SavedEstimate(name=name)
+                session.add(row)
+            row.name = name
+            row.kind = kind_of(training, serving)
+            row.inputs = inputs
+            row.outputs = outputs
+            session.flush()
+            return _row_to_dict(row)
+    except IntegrityError:  # another process saved the same name between the check and the commit
+        raise exists from None
+
+
+def _stored(session, name: str):
+    from sqlalchemy import select
+
+    from db.models import SavedEstimate
+
+    return session.scalar(select(SavedEstimate).where(SavedEstimate.name_key == name_key(name)))
 
 
 def _row_to_dict(row) -> dict:
@@ -120,24 +140,18 @@ def list_estimates() -> list[dict]:
 
 
 def get_estimate(name: str) -> dict | None:
-    from sqlalchemy import select
-
     from db.engine import session_scope
-    from db.models import SavedEstimate
 
     with session_scope() as session:
-        row = session.scalar(select(SavedEstimate).where(SavedEstimate.name == name))
+        row = _stored(session, name)
         return _row_to_dict(row) if row else None
 
 
 def delete_estimate(name: str) -> None:
-    from sqlalchemy import select
-
     from db.engine import session_scope
-    from db.models import SavedEstimate
 
     with session_scope() as session:
-        row = session.scalar(select(SavedEstimate).where(SavedEstimate.name == name))
+        row = _stored(session, name)
         if row is None:
             raise EstimateStoreError(f"name: no saved estimate called {name!r}")
         session.delete(row)
@@ -171,5 +185,5 @@ def export_csv(estimates: list[dict]) -> str:
     if rows:
         writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({key: defuse_csv_cell(value) for key, value in row.items()} for row in rows)
     return buffer.getvalue()

@@ -1,11 +1,13 @@
 """Saved funding scenarios (db.models.FundingScenario: unique name, validated payload) and saved GPU-budget
-estimates read as compute costs. Every write validates first, so a bad scenario or file changes nothing."""
+estimates read as compute costs. Every write validates first, so a bad scenario or file changes nothing. Names
+compare case- and Unicode-insensitively (core.text.name_key): "ÉCOLE AI" is found, edited and deleted as "école ai"."""
 
 from __future__ import annotations
 
 import json
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from core.funding.model import (
     Compute,
@@ -16,6 +18,7 @@ from core.funding.model import (
     scenario_from_json,
     scenario_to_dict,
 )
+from core.text import name_key
 from db.engine import session_scope
 from db.models import FundingScenario, SavedEstimate
 
@@ -32,7 +35,11 @@ def _clean_name(name: str) -> str:
 
 
 def _row(session, name: str) -> FundingScenario | None:
-    return session.scalar(select(FundingScenario).where(FundingScenario.name == name))
+    return session.scalar(select(FundingScenario).where(FundingScenario.name_key == name_key(name)))
+
+
+def _exists(name: str) -> ScenarioError:
+    return ScenarioError(f"name: a scenario called {name!r} already exists")
 
 
 def _require(session, name: str) -> FundingScenario:
@@ -55,7 +62,8 @@ def scenario_names() -> list[str]:
 
 def load_scenario(name: str) -> Scenario:
     with session_scope() as session:
-        payload = dict(_require(session, name).payload)
+        row = _require(session, name)
+        payload, name = dict(row.payload), row.name
     scenario = parse_scenario(payload)
     return scenario.model_copy(update={"name": name})
 
@@ -65,14 +73,17 @@ def save_scenario(name: str, scenario: Scenario | dict, overwrite: bool = True) 
     name = _clean_name(name)
     scenario = parse_scenario(scenario).model_copy(update={"name": name})
     payload = scenario_to_dict(scenario)
-    with session_scope() as session:
-        row = _row(session, name)
-        if row is not None and not overwrite:
-            raise ScenarioError(f"name: a scenario called {name!r} already exists")
-        if row is None:
-            session.add(FundingScenario(name=name, payload=payload))
-        else:
-            row.payload = payload
+    try:
+        with session_scope() as session:
+            row = _row(session, name)
+            if row is not None and not overwrite:
+                raise _exists(name)
+            if row is None:
+                session.add(FundingScenario(name=name, payload=payload))
+            else:
+                row.name, row.payload = name, payload
+    except IntegrityError:  # another process saved the same name between the check and the commit
+        raise _exists(name) from None
     return scenario
 
 
@@ -82,22 +93,27 @@ def create_scenario(name: str, scenario: Scenario | dict) -> Scenario:
 
 def rename_scenario(old: str, new: str) -> None:
     new = _clean_name(new)
-    with session_scope() as session:
-        row = _require(session, old)
-        if new != old and _row(session, new) is not None:
-            raise ScenarioError(f"name: a scenario called {new!r} already exists")
-        row.name = new
-        row.payload = {**dict(row.payload), "name": new}
+    try:
+        with session_scope() as session:
+            row = _require(session, old)
+            clash = _row(session, new)
+            if clash is not None and clash.id != row.id:
+                raise _exists(new)
+            row.name = new
+            row.payload = {**dict(row.payload), "name": new}
+    except IntegrityError:
+        raise _exists(new) from None
 
 
 def duplicate_scenario(name: str, new_name: str | None = None) -> str:
     """A copy under new_name, or under 'name (copy)', 'name (copy 2)', … when none is given."""
     with session_scope() as session:
-        payload = dict(_require(session, name).payload)
-        taken = set(session.scalars(select(FundingScenario.name)))
+        row = _require(session, name)
+        payload, name = dict(row.payload), row.name
+        taken = set(session.scalars(select(FundingScenario.name_key)))
     if new_name is None:
         new_name, number = f"{name} (copy)", 2
-        while new_name in taken:
+        while name_key(new_name) in taken:
             new_name, number = f"{name} (copy {number})", number + 1
     create_scenario(new_name, payload)
     return _clean_name(new_name)
@@ -116,9 +132,9 @@ def import_scenario_json(text: str | bytes, name: str | None = None, overwrite: 
     """Validate the whole file first; a bad file raises ScenarioError naming the field and stores nothing."""
     if isinstance(text, bytes):
         try:
-            text = text.decode("utf-8")
+            text = text.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise ScenarioError("file: not UTF-8 text") from None
+            raise ScenarioError("file: not UTF-8 text; save it as UTF-8 and try again") from None
     scenario = scenario_from_json(text)
     return save_scenario(name or scenario.name, scenario, overwrite=overwrite)
 
@@ -132,8 +148,8 @@ def list_estimates() -> list[dict]:
 
 def compute_from_saved_estimate(name: str, start_month: int = 0) -> Compute:
     with session_scope() as session:
-        row = session.scalar(select(SavedEstimate).where(SavedEstimate.name == name))
+        row = session.scalar(select(SavedEstimate).where(SavedEstimate.name_key == name_key(name)))
         if row is None:
             raise ScenarioError(f"estimate: no saved GPU-budget estimate called {name!r}")
-        outputs = dict(row.outputs or {})
+        outputs, name = dict(row.outputs or {}), row.name
     return compute_from_estimate(outputs, name=name, start_month=start_month)
