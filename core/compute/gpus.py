@@ -85,6 +85,7 @@ def spec_from_mapping(values: dict) -> GpuSpec:
     for required in ("name", "bf16_dense_tflops", "memory_gb"):
         if cleaned.get(required) is None:
             raise CatalogError(f"{required}: required")
+    cleaned.setdefault("vendor", None)
     return GpuSpec(**cleaned)
 
 
