@@ -531,7 +531,7 @@ def parse_import(content: str | bytes, fmt: str) -> list[Scenario]:
 
 def import_scenarios(content: str | bytes, fmt: str) -> dict:
     """Add new scenarios and replace same-named ones, all in one transaction; a bad file changes nothing. New rows go
-in as one bulk insert, so thousands import in about a second."""
+    in as one bulk insert, so thousands import in about a second."""
     from sqlalchemy import insert, select
 
     from db.engine import session_scope
