@@ -46,6 +46,7 @@ CRITERION_HELP = {
 REGULATORY_POINTS = {"low": 5.0, "medium": 3.0, "high": 1.0}
 MATURITY_POINTS = {level: float(points) for points, level in enumerate(MATURITY_LEVELS, start=1)}
 
+MAX_WEIGHT = 1e6
 _COUNT_SUFFIXES = {"k": 1e3, "m": 1e6, "b": 1e9, "g": 1e9, "t": 1e12}
 # The largest published models have about 2e12 parameters and 4e13 training tokens; beyond these bounds a figure is
 # a typo, and the costs computed from it would overflow.
@@ -225,6 +226,8 @@ class FeasibilityWeights:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
                 raise ScenarioError(f"weights.{name}: must be a number ≥ 0, got {value!r}")
+            if value > MAX_WEIGHT:
+                raise ScenarioError(f"weights.{name}: at most {MAX_WEIGHT:g} (only the ratios matter), got {value:g}")
         if self.total == 0:
             raise ScenarioError("weights: at least one weight must be above zero")
 
@@ -532,27 +535,30 @@ def parse_import(content: str | bytes, fmt: str) -> list[Scenario]:
 def import_scenarios(content: str | bytes, fmt: str) -> dict:
     """Add new scenarios and replace same-named ones, all in one transaction; a bad file changes nothing. New rows go
     in as one bulk insert, so thousands import in about a second."""
-    from sqlalchemy import insert, select
+    from sqlalchemy import insert, select, update
 
     from db.engine import session_scope
-    from db.models import AppScenario
+    from db.models import AppScenario, utcnow
 
     scenarios = parse_import(content, fmt)
     try:
         with session_scope() as session:
             stored = dict(session.execute(select(AppScenario.name_key, AppScenario.id)).all())
-            new_rows = []
+            new_rows, changed_rows, now = [], [], utcnow()
             for scenario in scenarios:
                 key = name_key(scenario.name)
+                values = {**scenario.to_dict(), "name_key": key}
                 if key in stored:
-                    _write(session.get(AppScenario, stored[key]), scenario)
+                    changed_rows.append({**values, "id": stored[key], "updated_at": now})
                 else:
-                    new_rows.append({**scenario.to_dict(), "name_key": key, "is_seed": False})
+                    new_rows.append({**values, "is_seed": False})
+            if changed_rows:
+                session.execute(update(AppScenario), changed_rows)
             if new_rows:
                 session.execute(insert(AppScenario), new_rows)
     except _integrity_error():  # a concurrent import or edit added one of these names meanwhile
         raise ScenarioError("file: another user added some of these scenarios meanwhile; import again") from None
-    return {"created": len(new_rows), "updated": len(scenarios) - len(new_rows)}
+    return {"created": len(new_rows), "updated": len(changed_rows)}
 
 
 # ---- compute budget and links to the GPU-budget and funding pages ------------------------------------------------
@@ -660,7 +666,7 @@ def funding_query(scenario: Mapping | Scenario, budget: Mapping | None = None) -
 
 
 def main(argv: list[str] | None = None) -> int:
-    from core.cli import ArgumentParser, exit_with_error
+    from core.cli import ArgumentParser, exit_with_error, strict_json
 
     parser = ArgumentParser(prog="python -m core.catalog", description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print the catalog as a JSON list")
@@ -695,7 +701,7 @@ def main(argv: list[str] | None = None) -> int:
     out_fields = FIELDS + (("feasibility_score",) if weights is not None else ())
     records = [{field: s[field] for field in out_fields} for s in scenarios]
     if args.json:
-        print(json.dumps(records, indent=2, ensure_ascii=False))
+        print(strict_json(records, indent=2, ensure_ascii=False))
         return 0
     for record in records:
         score = f"  score {record['feasibility_score']:5.1f}" if weights is not None else ""

@@ -10,7 +10,6 @@ CLI: python -m core.estimate --params 70e9 --tokens 2e12 --gpu "A100 80GB" [--ac
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import asdict, dataclass, replace
 
@@ -33,6 +32,19 @@ DEFAULT_MBU, MBU_BAND = 0.6, (0.4, 0.8)  # decode reaches about 60% of HBM bandw
 DEFAULT_SERVING_MFU, SERVING_MFU_BAND = 0.5, (0.3, 0.7)
 
 
+# Bounds every input must lie within (None: no bound). The largest published runs have about 2e12 parameters,
+# 4e13 tokens and 1e5 GPUs; far beyond these a figure is a typo, and the arithmetic would overflow to infinity.
+# Utilizations have a floor because they divide.
+INPUT_BOUNDS = {
+    "params": (1, 1e15), "active_params": (1, 1e15), "tokens": (1, 1e17), "gpus": (None, 1e7),
+    "mfu": (1e-4, None), "mbu": (1e-4, None), "serving_mfu": (1e-4, None), "price_per_hour": (None, 1e5),
+    "pue": (None, 10), "carbon_kg_per_kwh": (None, 10), "context": (None, 1e8), "layers": (None, 1e5),
+    "hidden": (None, 1e7), "target_days": (0.01, 1e5), "head_dim": (None, 1e5), "kv_heads": (None, 1e5),
+    "batch": (None, 1e7), "gpus_per_replica": (None, 1e7), "requests_per_day": (None, 1e13),
+    "prompt_tokens": (None, 1e8), "output_tokens": (None, 1e8), "peak_to_average": (None, 1e3), "vocab": (None, 1e8),
+}  # fmt: skip
+
+
 class EstimateInputError(ValueError):
     """Bad estimator input; the message starts with the field's name."""
 
@@ -48,6 +60,11 @@ def _positive(field: str, value, integer: bool = False, allow_zero: bool = False
         raise EstimateInputError(
             f"{field}: must be {'non-negative' if allow_zero else 'greater than 0'}, got {number:g}"
         )
+    low, high = INPUT_BOUNDS.get(field, (None, None))
+    if high is not None and number > high:
+        raise EstimateInputError(f"{field}: at most {high:g}, got {number:g}")
+    if low is not None and 0 < number < low:
+        raise EstimateInputError(f"{field}: at least {low:g}, got {number:g}")
     if integer:
         if number != int(number):
             raise EstimateInputError(f"{field}: must be a whole number, got {number:g}")
@@ -439,7 +456,7 @@ def example_serving_inputs() -> ServingInputs:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from core.cli import ArgumentParser, exit_with_error
+    from core.cli import ArgumentParser, exit_with_error, strict_json
 
     parser = ArgumentParser(prog="python -m core.estimate", description="Training cost estimate with a band.")
     parser.add_argument("--params", type=float, required=True, help="total parameters, e.g. 70e9")
@@ -469,7 +486,7 @@ def main(argv: list[str] | None = None) -> int:
         exit_with_error(str(exc.args[0]) if exc.args else str(exc))
     result = estimate_training(inputs)
     if args.json:
-        print(json.dumps(result))
+        print(strict_json(result))
         return 0
     print(
         f"{result['gpu']}: {result['training_flops']:.3g} FLOPs, {result['gpu_hours']:,.0f} GPU-hours "

@@ -18,6 +18,14 @@ SPEC_FIELDS = (
 NOISE_WORDS = {"nvidia", "amd", "google", "tesla", "gpu", "gpus", "hbm", "hbm2", "hbm2e", "hbm3", "hbm3e"}
 
 
+# Bounds of every spec figure (the largest accelerators today: about 5,000 dense BF16 TFLOPS, 300 GB, 10 TB/s,
+# 1,500 W); the floors keep the estimators, which divide by these, finite.
+SPEC_BOUNDS = {
+    "bf16_dense_tflops": (1e-3, 1e6), "fp32_tflops": (1e-3, 1e6), "memory_gb": (1e-3, 1e6),
+    "bandwidth_tbs": (1e-3, 1e4), "tdp_w": (None, 1e6), "price_per_hour_usd": (None, 1e5),
+}  # fmt: skip
+
+
 class CatalogError(ValueError):
     """Bad catalog input; the message starts with the field's name."""
 
@@ -75,6 +83,11 @@ def _number(field: str, value, positive: bool = False) -> float:
         raise CatalogError(f"{field}: must be greater than 0, got {number:g}")
     if number < 0:
         raise CatalogError(f"{field}: must not be negative, got {number:g}")
+    low, high = SPEC_BOUNDS.get(field, (None, None))
+    if high is not None and number > high:
+        raise CatalogError(f"{field}: at most {high:g}, got {number:g}")
+    if low is not None and 0 < number < low:
+        raise CatalogError(f"{field}: at least {low:g}, got {number:g}")
     return number
 
 

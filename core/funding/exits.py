@@ -54,7 +54,7 @@ def founder_payout_curve(
     _, table, pending = build_cap_tables(scenario)
     classes = exit_classes(table, pending)
     name = _founder_name(scenario)
-    payouts = np.array([waterfall(classes, float(v))[name] for v in exit_values])
+    payouts = np.array([waterfall(classes, float(v)).get(name, 0.0) for v in exit_values])  # founders may hold none
     return np.asarray(exit_values, dtype=float), payouts
 
 

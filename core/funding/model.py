@@ -15,6 +15,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 DAYS_PER_MONTH = 365.25 / 12
 MAX_HORIZON_MONTHS = 600
+# No figure in a scenario (dollars, shares, headcount, months) is larger: a quadrillion is ten times world GDP, and
+# the projections stay finite below it. None but zero is smaller, so no ratio of two figures overflows.
+MAX_FIGURE = 1e15
+MIN_FIGURE = 1e-9
 EVENT_KINDS = ("safe", "priced", "grant", "credits")
 
 
@@ -24,6 +28,16 @@ class ScenarioError(ValueError):
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore", validate_assignment=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _bounded(cls, value):
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            if abs(value) > MAX_FIGURE:
+                raise ValueError(f"must be at most {MAX_FIGURE:g} in size, got {value:g}")
+            if 0 < abs(value) < MIN_FIGURE:
+                raise ValueError(f"must be 0 or at least {MIN_FIGURE:g} in size, got {value:g}")
+        return value
 
 
 class Equity(_Model):
@@ -234,6 +248,8 @@ def scenario_from_json(text: str) -> Scenario:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ScenarioError(f"file: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    except RecursionError:
+        raise ScenarioError("file: JSON nested too deeply to be a scenario") from None
     return parse_scenario(data)
 
 

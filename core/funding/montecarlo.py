@@ -16,9 +16,12 @@ import numpy as np
 
 from core.funding.cashflow import EQUITY_KINDS, cash_events, project, runway_months
 from core.funding.exits import founder_payout_curve
-from core.funding.model import Scenario, parse_scenario
+from core.funding.model import Scenario, ScenarioError, parse_scenario
 
 PAYOUT_GRID_POINTS = 97
+# Paths × months simulated at once; each array of that many floats is 160 MB at the limit.
+MAX_PATHS = 1_000_000
+MAX_PATH_MONTHS = 20_000_000
 
 
 def _draws(scenario: Scenario, paths: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
@@ -40,7 +43,10 @@ def simulate_risk(
     started = time.perf_counter()
     scenario = parse_scenario(scenario)
     if paths < 1 or months < 1:
-        raise ValueError("paths and months must be at least 1")
+        raise ScenarioError("paths: paths and months must be at least 1")
+    if paths > MAX_PATHS or paths * months > MAX_PATH_MONTHS:
+        most = min(MAX_PATHS, MAX_PATH_MONTHS // months)
+        raise ScenarioError(f"paths: at most {most:,} for a {months}-month horizon, got {paths:,}")
     survival_month = min(survival_month or scenario.risk.survival_month, months)
     rng = np.random.default_rng(seed)
     draws = _draws(scenario, paths, rng)
