@@ -13,10 +13,14 @@ from typing import NoReturn
 
 USAGE_ERROR = 2
 NOT_FINITE = "result: a figure came out too large to represent; use smaller inputs"
+MAX_MESSAGE_CHARS = 500  # a message quoting a 100,000-character argument back is still one readable line
 
 
 def exit_with_error(message: str) -> NoReturn:
-    print(f"error: {message.splitlines()[0] if message else 'invalid input'}", file=sys.stderr)
+    line = message.splitlines()[0] if message and message.strip() else "invalid input"
+    if len(line) > MAX_MESSAGE_CHARS:
+        line = line[: MAX_MESSAGE_CHARS - 1] + "…"
+    print(f"error: {line}", file=sys.stderr)
     raise SystemExit(USAGE_ERROR)
 
 
