@@ -209,6 +209,17 @@ class Scenario(_Model):
             raise ValueError("equity.common_shares must be positive when the scenario has SAFEs, notes or rounds")
         return self
 
+    @model_validator(mode="after")
+    def _unique_names(self) -> Scenario:
+        """Holders, payouts and tables are keyed by event name, so two events cannot share one."""
+        seen: dict[str, int] = {}
+        for index in range(len(self.rounds)):
+            name = self.event_name(index)
+            if name in seen:
+                raise ValueError(f"rounds[{index}].name: {name!r} is already the name of rounds[{seen[name]}]")
+            seen[name] = index
+        return self
+
     def event_name(self, index: int) -> str:
         """The event's own name, else 'SAFE n' / 'Series A, B, …' / 'Grant n' / 'Credits n' in file order."""
         event = self.rounds[index]
