@@ -1,5 +1,6 @@
 """AppTest of the home page and the Model Lab; neither imports TensorFlow until a run starts."""
 
+import json
 import subprocess
 import sys
 
@@ -94,3 +95,48 @@ def test_pages_open_without_importing_tensorflow(data_home):
         env={**__import__("os").environ, "MODELRUNWAY_HOME": str(data_home)},
     )
     assert result.returncode == 0 and result.stdout.strip().endswith("ok"), result.stderr[-2000:]
+
+
+HOME_IMPORTS_SCRIPT = """
+import json, sys
+import streamlit as st
+from tests.apptest import open_page
+
+HEAVY = ("sqlalchemy", "alembic", "pandas", "tensorflow", "keras")
+loaded_at_title = {}
+real_title = st.title
+
+
+def recording_title(body, *args, **kwargs):
+    loaded_at_title.setdefault(body, sorted(m for m in HEAVY if m in sys.modules))
+    return real_title(body, *args, **kwargs)
+
+
+st.title = recording_title
+at = open_page()
+assert not at.exception, at.exception
+print(json.dumps({"at_title": loaded_at_title, "after": sorted(m for m in HEAVY if m in sys.modules)}))
+"""
+
+
+def home_imports(data_home) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-c", HOME_IMPORTS_SCRIPT],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**__import__("os").environ, "MODELRUNWAY_HOME": str(data_home)},
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_home_draws_its_title_before_importing_anything_heavy(data_home):
+    cold = home_imports(data_home)  # a new data home: the database is created after the title is drawn
+    assert cold["at_title"] == {"ModelRunway": []}
+    assert "alembic" in cold["after"] and "tensorflow" not in cold["after"]
+
+    warm = home_imports(data_home)  # a current database: checked with sqlite3, no Alembic, no pandas
+    assert warm["at_title"] == {"ModelRunway": []}
+    assert warm["after"] == ["sqlalchemy"]

@@ -38,9 +38,13 @@ GPU_BUDGET_PAGE = "pages/gpu_budget.py"
 
 @st.cache_resource(show_spinner=False)
 def _database_ready(url: str) -> bool:
-    from db.engine import init_db
+    from db.schema import database_is_current
 
-    init_db(url)
+    # A current SQLite database is used as it is, without importing SQLAlchemy or Alembic to check it.
+    if not database_is_current(url):
+        from db.engine import init_db
+
+        init_db(url)
     return True
 
 
