@@ -308,11 +308,11 @@ def _grant_options(build: _Build, event: OptionGrant, name: str, base: dict, fie
         raise ScenarioError(f"{field_name}.shares: only {build.table.pool:,} unissued options are left to grant")
     build.table.pool -= event.shares
     build.table.holders.append(Holder(name, "options", event.shares))
+    converted, _ = as_converted(build.table, build.pending, event.month)
+    total = build.table.outstanding + sum(v for v in converted.values() if v is not None)
     entry = {**base, "shares_granted": event.shares, "price_per_share": None, "post_money": None}
-    entry |= {"total_shares": build.table.outstanding, "options": build.table.pool, "as_converted": False}
-    build.entries.append(
-        entry | _holder_rows(build.table, build.pending, as_converted(build.table, build.pending, event.month)[0])
-    )
+    entry |= {"total_shares": total, "options": build.table.pool, "as_converted": bool(build.pending)}
+    build.entries.append(entry | _holder_rows(build.table, build.pending, converted))
 
 
 def _converting(pending: list[PendingSafe], month: int) -> list[Converting]:
