@@ -55,12 +55,12 @@ def show(result: dict, draft: dict) -> None:
                 "Event": e["round"],
                 "Kind": KIND_NAMES.get(e["kind"], e["kind"]),
                 "Month": e["month"],
-                "Amount": money(e.get("amount")),
+                "Amount": money(e["amount"]) if e.get("amount") is not None else "",
                 "Price per share": _price_text(e.get("price_per_share")),
                 "Price is": _price_note(e),
                 "Fully diluted shares": e["total_shares"],
                 "Unissued pool": e["options"],
-                "Post-money": money(e.get("post_money")),
+                "Post-money": money(e["post_money"]) if e.get("post_money") is not None else "",
                 "Company Capitalization": e.get("company_capitalization"),
             }
             for e in entries
