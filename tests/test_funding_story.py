@@ -100,6 +100,13 @@ def test_without_randomness_the_monte_carlo_p50_runway_is_the_plans(name):
     assert risk["runway_p10"] == risk["runway_p50"] == risk["runway_p90"] == pytest.approx(plan, abs=1e-9)
 
 
+def test_without_randomness_analyze_reports_the_plans_runway_even_past_the_horizon():
+    data = example("yc_post_money_safe", **NO_RANDOMNESS)  # runs out in month 72 of a 60-month horizon
+    result = analyze(data, risk_paths=300)
+    assert result["runway_months"] == 72.0 == result["risk"]["runway_p50"]
+    assert len(result["risk"]["cash_p50"]) == 60 and result["risk"]["share_out_of_cash_within_horizon"] == 0.0
+
+
 def test_a_raise_that_always_fails_pays_out_like_the_plan_without_it():
     failing = example("seed_vc", raise_fail_probability=1.0)
     without = json.loads(json.dumps(failing))

@@ -51,6 +51,7 @@ from core.funding.raises import scenario_after
 from core.funding.text import money, months_text, percent
 
 EXAMPLES_DIR = PROJECT_ROOT / "examples"
+RISK_MONTHS_LIMIT = 240
 
 __all__ = [
     "Scenario",
@@ -112,7 +113,13 @@ def analyze(scenario: Scenario | dict, risk_paths: int = 10_000, seed: int = 0) 
     result["survival_month"] = None
     result["survival_probability"] = None
     if risk_paths:
-        risk = risk_to_json(simulate_risk(scenario, paths=risk_paths, months=scenario.horizon_months, seed=seed))
+        horizon = scenario.horizon_months
+        months = horizon  # long enough that a plan running out after the horizon has its P50 to compare
+        if summary["runway_months"] is not None and summary["runway_months"] >= horizon:
+            months = min(math.ceil(summary["runway_months"]) + 2, RISK_MONTHS_LIMIT)
+        survival_month = min(scenario.risk.survival_month, horizon)
+        simulated = simulate_risk(scenario, risk_paths, months, seed, survival_month, report_months=horizon)
+        risk = risk_to_json(simulated)
         result["risk"] = risk
         result["survival_month"] = risk["survival_month"]
         result["survival_probability"] = risk["survival_probability"]

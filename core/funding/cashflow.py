@@ -1,11 +1,14 @@
-"""Month-by-month cash, revenue and burn; runway, cash-zero month, default-alive and burn multiple.
+"""Month-by-month cash, revenue and burn; runway on cash in hand and with every raise, cash-zero month, default
+alive, lowest cash, the cushion before each raise and the burn multiple.
 
 One engine serves both the plan and the Monte Carlo: arrays are paths x months, so the plan is a single path.
 Month m (0-based) closes with cash[m] = cash[m-1] + funding[m] + revenue[m] - costs[m], cash[-1] = starting cash.
 Runway is the fractional number of months the money lasts: if month m is the first to close below zero, runway =
 m + (cash[m-1] + funding[m]) / net_burn[m]. So $1.2M at a steady $100k/month net burn gives exactly 12.0: the
 balance is zero at the close of month 11 (the 12th month) and month 12 (the 13th) is the cash-zero month, the first
-whose projected balance is negative.
+whose projected balance is negative. Funding is what raises and grants bring, less notes repaid at maturity.
+Default alive: with no new money the company turns profitable before cash in hand runs out, which is exactly when
+the runway without raises never ends (within the 600 months the model looks at).
 """
 
 from __future__ import annotations

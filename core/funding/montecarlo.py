@@ -43,9 +43,15 @@ def _draws(scenario: Scenario, paths: int, rng: np.random.Generator) -> dict[str
 
 
 def simulate_risk(
-    scenario: Scenario | dict, paths: int = 10_000, months: int = 60, seed: int = 0, survival_month: int | None = None
+    scenario: Scenario | dict,
+    paths: int = 10_000,
+    months: int = 60,
+    seed: int = 0,
+    survival_month: int | None = None,
+    report_months: int | None = None,
 ) -> dict:
-    """Survival, runway distribution, a P10/P50/P90 cash fan and the expected founder payout over `paths` paths."""
+    """Survival, runway distribution, a P10/P50/P90 cash fan and the expected founder payout over `paths` paths,
+    simulated over `months` months; the fan and the share out of cash cover the first `report_months` of them."""
     started = time.perf_counter()
     scenario = parse_scenario(scenario)
     if paths < 1 or months < 1:
@@ -59,11 +65,12 @@ def simulate_risk(
     runway = runway_months(flows)
     dead = np.arange(months) >= np.floor(np.minimum(runway, months)).reshape(-1, 1)
     cash = np.where(dead, 0.0, flows["cash"])
-    fan = _percentiles_by_month(cash, (10, 50, 90))
+    shown = min(report_months or months, months)
+    fan = _percentiles_by_month(cash[:, :shown], (10, 50, 90))
     survived = runway >= survival_month
     exit_values = 12.0 * flows["revenue"][:, survival_month - 1] * scenario.risk.exit_arr_multiple
     payout = founder_payouts(scenario, raises, survival_month, np.where(survived, exit_values, 0.0))
-    finite = np.isfinite(runway)
+    finite = runway < shown
     return {
         "paths": paths,
         "months": months,
@@ -77,7 +84,7 @@ def simulate_risk(
         "runway_p90": _quantile_or_none(runway, 90),
         "share_out_of_cash_within_horizon": float(finite.mean()),
         "raises_failed_share": _failed_share(scenario, raises),
-        "fan_months": np.arange(months),
+        "fan_months": np.arange(shown),
         "cash_p10": fan[0],
         "cash_p50": fan[1],
         "cash_p90": fan[2],
