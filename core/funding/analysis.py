@@ -148,7 +148,7 @@ def headline(result: dict) -> str:
     planned = result["runway_months"]
     future = result["cushion_before_raises"]
     parts = [f"Runway {months_text(alone, MAX_HORIZON_MONTHS)} on cash in hand"]
-    if future:
+    if future and planned != alone:
         parts.append(f"{months_text(planned, MAX_HORIZON_MONTHS)} if every raise closes on time")
     elif planned != alone:
         parts.append(f"{months_text(planned, MAX_HORIZON_MONTHS)} with the planned grants")

@@ -188,7 +188,7 @@ class Scenario(_Model):
     @classmethod
     def _assume_equity(cls, data):
         """No equity section but SAFEs, notes or priced rounds: answer on an assumed founder share count."""
-        if isinstance(data, dict) and data.get("equity") is None and isinstance(data.get("rounds"), list):
+        if isinstance(data, dict) and data.get("equity") in (None, {}) and isinstance(data.get("rounds"), list):
             if any(isinstance(r, dict) and r.get("kind") in EQUITY_KINDS for r in data["rounds"]):
                 return {**data, "equity": {"common_shares": ASSUMED_FOUNDER_SHARES, "assumed": True}}
         return data
