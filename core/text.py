@@ -1,7 +1,9 @@
-"""Text rules every store and page share: how a user-given name compares, and how CSV cells stay inert."""
+"""Text rules every store and page share: how a user-given name compares, how text shows through Markdown exactly
+as written, and how CSV cells stay inert."""
 
 from __future__ import annotations
 
+import string
 import unicodedata
 
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
@@ -29,3 +31,14 @@ def undefuse_csv_cell(value: object) -> object:
     if isinstance(value, str) and value.startswith("'") and value.lstrip("'").startswith(FORMULA_PREFIXES):
         return value[1:]
     return value
+
+
+# CommonMark lets a backslash escape any ASCII punctuation. Escaping all of it leaves no link, image, emphasis, code,
+# heading, list, HTML, LaTeX ($), Streamlit directive (:red[...]) or bare autolink (http:, www.) that could start.
+_MARKDOWN_ESCAPES = {ord(char): "\\" + char for char in string.punctuation}
+
+
+def escape_markdown(text: object) -> str:
+    """Text a user gave (a name, a description, a query parameter, an error quoting either) as it should read when
+    Streamlit renders it as Markdown: exactly as written, with nothing in it becoming a link or an image."""
+    return str(text).translate(_MARKDOWN_ESCAPES)

@@ -4,7 +4,7 @@ one click to the compute estimate or a funding plan for any scenario."""
 import streamlit as st
 
 from pages.ui.applications import catalog, compare, detail, edit, filters, import_export
-from pages.ui.common import setup_page
+from pages.ui.common import escape_markdown, setup_page
 
 setup_page("Applications")
 st.title("Applications")
@@ -18,7 +18,7 @@ TAB_NAMES = ["Catalog", "Scenario detail", "Compare", "Edit", "Import / export"]
 
 flash = st.session_state.pop("app_flash", None)
 if flash:
-    st.success(flash)
+    st.success(escape_markdown(flash))
 
 selection = filters.show()
 st.session_state.setdefault("app_tab", TAB_NAMES[0])

@@ -11,7 +11,7 @@ from streamlit_drawable_canvas import st_canvas
 from core.demo.predict import Prediction, predict_image, predict_probabilities
 from core.demo.preprocess import ImageInputError
 from core.lab.runs import latest_successful_run
-from pages.ui.common import setup_page, training_progress_bar
+from pages.ui.common import escape_markdown, setup_page, training_progress_bar
 
 setup_page("Live Demo")
 SOURCES = ("Draw", "Upload", "Camera")
@@ -70,7 +70,7 @@ def train_reference_model() -> None:
     try:
         train(TrainConfig(), progress=on_progress)
     except Exception as exc:
-        st.error(f"Training failed and was stored as failed: {type(exc).__name__}: {exc}")
+        st.error(f"Training failed and was stored as failed: {type(exc).__name__}: {escape_markdown(exc)}")
         st.stop()
     bar.progress(1.0, text="Trained")
     st.rerun()
@@ -201,7 +201,7 @@ with right:
         try:
             prediction, pixels = predict_image(model, image)
         except ImageInputError as exc:
-            st.error(f"Nothing to read: {exc}")
+            st.error(f"Nothing to read: {escape_markdown(exc)}")
         else:
             show_prediction(prediction, pixels)
     if pitch:

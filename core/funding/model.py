@@ -305,6 +305,8 @@ def compute_from_estimate(outputs: dict, name: str | None = None, start_month: i
         serving = float(outputs.get("serving_monthly_cost_usd") or 0.0)
     except (TypeError, ValueError):
         raise ScenarioError("estimate.outputs: costs and days must be numbers") from None
+    if not all(math.isfinite(value) for value in (training, days, serving)):
+        raise ScenarioError("estimate.outputs: costs and days must be finite numbers")
     months = max(1, math.ceil(days / DAYS_PER_MONTH - 1e-9)) if days > 0 else 1
     try:
         return Compute(

@@ -7,6 +7,10 @@ from pathlib import Path
 
 import streamlit as st
 
+from core.text import escape_markdown
+
+__all__ = ["PAGES", "escape_markdown", "ensure_database", "setup_page", "training_progress_bar"]
+
 PAGES_DIR = Path(__file__).resolve().parent.parent
 
 

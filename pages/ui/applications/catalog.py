@@ -6,6 +6,7 @@ import streamlit as st
 
 from core.applications.catalog import LIST_FIELDS, feasibility
 from pages.ui.applications.shared import count, link_buttons, show_details
+from pages.ui.common import escape_markdown as md
 
 
 def show(shown: list[dict], all_scenarios: list[dict], weights, weights_line: str) -> None:
@@ -53,17 +54,17 @@ def show(shown: list[dict], all_scenarios: list[dict], weights, weights_line: st
         grid = st.columns(3)
         for index, scenario in enumerate(shown):
             with grid[index % 3].container(border=True):
-                st.markdown(f"**{scenario['name']}**")
-                st.caption(f"{scenario['sector']} · {scenario['horizon']} · {scenario['maturity']}")
+                st.markdown(f"**{md(scenario['name'])}**")
+                st.caption(f"{md(scenario['sector'])} · {scenario['horizon']} · {scenario['maturity']}")
                 st.markdown(
                     f"Feasibility **{scenario['feasibility_score']:.0f}**/100 · "
-                    f"{count(scenario['typical_params'])} params · {scenario['typical_model']}"
+                    f"{count(scenario['typical_params'])} params · {md(scenario['typical_model'])}"
                 )
                 st.markdown(
                     f"Regulatory risk :{'red' if scenario['regulatory_risk'] == 'high' else 'orange' if scenario['regulatory_risk'] == 'medium' else 'green'}-badge[{scenario['regulatory_risk']}] "  # noqa: E501
                     f"Privacy :blue-badge[{scenario['privacy_risk']}] "
                     f"Explainability :violet-badge[{scenario['explainability_need']}]"
                 )
-                st.caption("e.g. " + ", ".join(scenario["example_products"][:3]))
+                st.caption("e.g. " + md(", ".join(scenario["example_products"][:3])))
                 link_buttons(scenario, f"card_{scenario['id']}")
                 st.button("Details", key=f"details_{scenario['id']}", on_click=show_details, args=(scenario["name"],))

@@ -10,7 +10,7 @@ import streamlit as st
 from core.funding import store as store
 from core.funding.model import ScenarioError, scenario_to_dict
 from pages.ui.funding.draft import cached_comparison
-from pages.ui.funding.format import money, percent
+from pages.ui.funding.format import md, money, percent
 
 
 def _runway(value: float | None) -> str:
@@ -63,7 +63,7 @@ def show(draft: dict, saved_names: list[str], example_payloads: dict) -> None:
     try:
         rows = cached_comparison(json.dumps(payloads, sort_keys=True), int(compare_month), float(exit_value))
     except ScenarioError as exc:
-        st.error(f"Comparison failed. {exc}")
+        st.error(f"Comparison failed. {md(exc)}")
         return
     labels = [f"{i + 1}. {r['name']}" for i, r in enumerate(rows)]
     grid = st.columns(2)

@@ -4,7 +4,8 @@ import math
 
 import streamlit as st
 
-from core.compute.estimate import DEFAULT_CARBON_KG_PER_KWH, DEFAULT_PUE
+from core.compute.estimate import DEFAULT_CARBON_KG_PER_KWH, DEFAULT_PUE, INPUT_BOUNDS
+from pages.ui.common import escape_markdown
 
 QUERY_KEYS = ("params", "active_params", "tokens", "scenario")
 
@@ -34,10 +35,14 @@ def _query_number(key: str) -> float | None:
     try:
         value = float(raw)
     except ValueError:
-        st.error(f"{key}: the link gave {raw!r}, which is not a number; it was ignored")
+        st.error(f"{key}: the link gave {escape_markdown(repr(raw))}, which is not a number; it was ignored")
         return None
-    if not math.isfinite(value) or value <= 0:
-        st.error(f"{key}: the link gave {raw!r}; it must be a positive number and was ignored")
+    low, high = INPUT_BOUNDS[key]
+    if not math.isfinite(value) or value <= 0 or value > high or value < (low or 0):
+        st.error(
+            f"{key}: the link gave {escape_markdown(repr(raw))}; it must be a number from {low or 0:g} to {high:g} "
+            "and was ignored"
+        )
         return None
     return value
 
@@ -62,4 +67,4 @@ def apply_query_params() -> None:
             state["budget_tokens_b"] = tokens_q / 1e9
     scenario = st.query_params.get("scenario")
     if scenario:
-        st.info(f"Scenario: **{scenario}**")
+        st.info(f"Scenario: **{escape_markdown(scenario)}**")

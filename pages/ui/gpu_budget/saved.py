@@ -4,7 +4,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from pages.ui.common import FUNDING_PAGE
+from pages.ui.common import FUNDING_PAGE, escape_markdown
 
 
 def show(training: dict | None, training_inputs, serving: dict | None, serving_inputs) -> None:
@@ -37,12 +37,12 @@ def show(training: dict | None, training_inputs, serving: dict | None, serving_i
                     part_serving,
                     overwrite=overwrite,
                 )
-                st.success(f"Saved {saved['name']!r} ({saved['kind']}).")
+                st.success(f"Saved {escape_markdown(repr(saved['name']))} ({saved['kind']}).")
             except EstimateStoreError as exc:
-                st.error(f"Nothing saved. {exc}")
+                st.error(f"Nothing saved. {escape_markdown(exc)}")
 
     if state.get("saved_flash"):
-        st.success(state.pop("saved_flash"))
+        st.success(escape_markdown(state.pop("saved_flash")))
     saved_all = list_estimates()
     if not saved_all:
         st.info("No saved estimates yet.")

