@@ -3,6 +3,7 @@ as written, and how CSV cells stay inert."""
 
 from __future__ import annotations
 
+import re
 import string
 import unicodedata
 
@@ -34,11 +35,23 @@ def undefuse_csv_cell(value: object) -> object:
 
 
 # CommonMark lets a backslash escape any ASCII punctuation. Escaping all of it leaves no link, image, emphasis, code,
-# heading, list, HTML, LaTeX ($), Streamlit directive (:red[...]) or bare autolink (http:, www.) that could start.
+# heading, list, HTML, LaTeX ($) or Streamlit directive (:red[...]) that could start.
 _MARKDOWN_ESCAPES = {ord(char): "\\" + char for char in string.punctuation}
+# GitHub-flavoured Markdown also turns bare addresses into links after parsing, escapes or not: "http://…",
+# "mailto:…", "www.…" and "name@host". An invisible zero-width space inside each pattern keeps it plain text.
+ZERO_WIDTH_SPACE = "\u200b"
+_AUTOLINK_BREAKS = (
+    (re.compile(r"(?i)(?<=[a-z0-9])(:)(?=//)"), ":" + ZERO_WIDTH_SPACE),
+    (re.compile(r"(?i)\b(mailto|xmpp):"), r"\1:" + ZERO_WIDTH_SPACE),
+    (re.compile(r"(?i)\bwww(?=\.)"), "www" + ZERO_WIDTH_SPACE),
+    (re.compile(r"(?<=[\w.+-])@(?=[\w-])"), ZERO_WIDTH_SPACE + "@"),
+)
 
 
 def escape_markdown(text: object) -> str:
     """Text a user gave (a name, a description, a query parameter, an error quoting either) as it should read when
     Streamlit renders it as Markdown: exactly as written, with nothing in it becoming a link or an image."""
-    return str(text).translate(_MARKDOWN_ESCAPES)
+    text = str(text)
+    for pattern, replacement in _AUTOLINK_BREAKS:
+        text = pattern.sub(replacement, text)
+    return text.translate(_MARKDOWN_ESCAPES)
