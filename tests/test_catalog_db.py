@@ -27,8 +27,10 @@ from core.applications.catalog import (
 from db.engine import init_db, migrate, reset_cache, session_scope
 from db.models import AppMeta, AppScenario, Hardware
 from db.seed import app_scenario_seed_rows, seed_all
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, database_env
 from tests.test_catalog import valid
+
+pytestmark = pytest.mark.usefixtures("database_url")  # each test runs on SQLite and on PostgreSQL
 
 SEED_COUNT = len(app_scenario_seed_rows())
 
@@ -126,7 +128,7 @@ def test_a_good_import_adds_and_replaces_in_one_go():
 
 
 def run_cli(*args, home):
-    env = {"MODELRUNWAY_HOME": str(home), "PATH": "/usr/bin:/bin"}
+    env = {"MODELRUNWAY_HOME": str(home), "PATH": "/usr/bin:/bin", **database_env()}
     return subprocess.run(
         [sys.executable, "-m", "core.catalog", *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True
     )
