@@ -73,16 +73,35 @@ def save_estimate(
     overwrite: bool = False,
 ) -> dict:
     """Store (or, with overwrite, replace) a named estimate; returns it as list_estimates shows it."""
-    from sqlalchemy import select
+    from sqlalchemy.exc import IntegrityError
 
-    from db.engine import session_scope
-    from db.models import SavedEstimate
+    from db.engine import is_unique_violation
 
     name = _clean_name(name)
     outputs = build_outputs(training, serving)
     inputs = {"training": training_inputs if training else None, "serving": serving_inputs if serving else None}
     # JSON columns hold plain data only; a round trip turns any stray type into an error here, not at commit.
     inputs, outputs = json.loads(json.dumps(inputs)), json.loads(json.dumps(outputs))
+    kind = kind_of(training, serving)
+    try:
+        return _write(name, kind, inputs, outputs, overwrite)
+    except IntegrityError as error:
+        # Another writer saved this name between our look-up and our insert.
+        if not is_unique_violation(error):
+            raise
+        if not overwrite:
+            raise EstimateStoreError(
+                f"name: an estimate called {name!r} exists; pick another name or overwrite it"
+            ) from None
+        return _write(name, kind, inputs, outputs, overwrite)  # the row exists now, so this is an update
+
+
+def _write(name: str, kind: str, inputs: dict, outputs: dict, overwrite: bool) -> dict:
+    from sqlalchemy import select
+
+    from db.engine import session_scope
+    from db.models import SavedEstimate
+
     with session_scope() as session:
         row = session.scalar(select(SavedEstimate).where(SavedEstimate.name == name))
         if row is not None and not overwrite:
@@ -90,7 +109,7 @@ def save_estimate(
         if row is None:
             row = SavedEstimate(name=name)
             session.add(row)
-        row.kind = kind_of(training, serving)
+        row.kind = kind
         row.inputs = inputs
         row.outputs = outputs
         session.flush()
