@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Float,
@@ -70,12 +71,12 @@ class TrainingRun(Base):
 
     epochs: Mapped[int] = mapped_column(Integer)
     batch_size: Mapped[int] = mapped_column(Integer)
-    seed: Mapped[int] = mapped_column(Integer)
-    params: Mapped[int | None] = mapped_column(Integer)
+    seed: Mapped[int] = mapped_column(BigInteger)
+    params: Mapped[int | None] = mapped_column(BigInteger)
 
     wall_seconds: Mapped[float | None] = mapped_column(Float)
     samples_per_second: Mapped[float | None] = mapped_column(Float)
-    flops_per_sample: Mapped[int | None] = mapped_column(Integer)
+    flops_per_sample: Mapped[int | None] = mapped_column(BigInteger)
     achieved_flops: Mapped[float | None] = mapped_column(Float)
     peak_flops: Mapped[float | None] = mapped_column(Float)
     peak_flops_spec: Mapped[float | None] = mapped_column(Float)
