@@ -86,14 +86,11 @@ def save_estimate(
     try:
         return _write(name, kind, inputs, outputs, overwrite)
     except IntegrityError as error:
-        # Another writer saved this name between our look-up and our insert.
         if not is_unique_violation(error):
             raise
-        if not overwrite:
-            raise EstimateStoreError(
-                f"name: an estimate called {name!r} exists; pick another name or overwrite it"
-            ) from None
-        return _write(name, kind, inputs, outputs, overwrite)  # the row exists now, so this is an update
+        # Another writer saved this name between our look-up and our insert: looking again finds its row, so this
+        # answers "exists" or, with overwrite, updates it.
+        return _write(name, kind, inputs, outputs, overwrite)
 
 
 def _write(name: str, kind: str, inputs: dict, outputs: dict, overwrite: bool) -> dict:

@@ -69,12 +69,11 @@ def save_scenario(name: str, scenario: Scenario | dict, overwrite: bool = True) 
     try:
         _write(name, payload, overwrite)
     except IntegrityError as error:
-        # Another writer saved this name between our look-up and our insert.
         if not is_unique_violation(error):
             raise
-        if not overwrite:
-            raise ScenarioError(f"name: a scenario called {name!r} already exists") from None
-        _write(name, payload, overwrite)  # the row exists now, so this is an update
+        # Another writer saved this name between our look-up and our insert: looking again finds its row, so this
+        # answers "already exists" or, with overwrite, updates it.
+        _write(name, payload, overwrite)
     return scenario
 
 
@@ -96,16 +95,20 @@ def create_scenario(name: str, scenario: Scenario | dict) -> Scenario:
 def rename_scenario(old: str, new: str) -> None:
     new = _clean_name(new)
     try:
-        with session_scope() as session:
-            row = _require(session, old)
-            if new != old and _row(session, new) is not None:
-                raise ScenarioError(f"name: a scenario called {new!r} already exists")
-            row.name = new
-            row.payload = {**dict(row.payload), "name": new}
+        _rename(old, new)
     except IntegrityError as error:
         if not is_unique_violation(error):
             raise
-        raise ScenarioError(f"name: a scenario called {new!r} already exists") from None
+        _rename(old, new)  # another writer took the new name meanwhile: looking again answers "already exists"
+
+
+def _rename(old: str, new: str) -> None:
+    with session_scope() as session:
+        row = _require(session, old)
+        if new != old and _row(session, new) is not None:
+            raise ScenarioError(f"name: a scenario called {new!r} already exists")
+        row.name = new
+        row.payload = {**dict(row.payload), "name": new}
 
 
 def duplicate_scenario(name: str, new_name: str | None = None) -> str:
