@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.config import database_url
+from db.schema import database_is_current
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -104,18 +105,20 @@ def migrate(url: str | None = None) -> None:
 
 def init_db(url: str | None = None) -> Engine:
     """Migrate and seed once per process and database; every entry point calls this before touching data."""
-    from db.seed import seed_all
-
     url = url or database_url()
     engine = get_engine(url)
     if url not in _ready:
         with _lock:
             if url not in _ready:
-                # Schema and seed commit together, so a process that waited on the lock sees both or neither.
-                with schema_transaction(engine) as connection:
-                    upgrade(connection)
-                    with Session(bind=connection) as session:
-                        seed_all(session)
+                # One stdlib query answers the common start (schema at head, seeds applied) without Alembic.
+                if not database_is_current(url):
+                    from db.seed import seed_all
+
+                    # Schema and seed commit together, so a process that waited on the lock sees both or neither.
+                    with schema_transaction(engine) as connection:
+                        upgrade(connection)
+                        with Session(bind=connection) as session:
+                            seed_all(session)
                 _ready.add(url)
     return engine
 
