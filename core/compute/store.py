@@ -85,12 +85,14 @@ def save_estimate(
     kind = kind_of(training, serving)
     try:
         return _write(name, kind, inputs, outputs, overwrite)
-    except IntegrityError as error:
+    except IntegrityError as error:  # another writer saved this name between our look-up and our insert
         if not is_unique_violation(error):
             raise
-        # Another writer saved this name between our look-up and our insert: looking again finds its row, so this
-        # answers "exists" or, with overwrite, updates it.
-        return _write(name, kind, inputs, outputs, overwrite)
+        if not overwrite:
+            raise EstimateStoreError(
+                f"name: an estimate called {name!r} exists; pick another name or overwrite it"
+            ) from None
+        return _write(name, kind, inputs, outputs, overwrite)  # its row is there now, so this save replaces it
 
 
 def _write(name: str, kind: str, inputs: dict, outputs: dict, overwrite: bool) -> dict:

@@ -68,12 +68,12 @@ def save_scenario(name: str, scenario: Scenario | dict, overwrite: bool = True) 
     payload = scenario_to_dict(scenario)
     try:
         _write(name, payload, overwrite)
-    except IntegrityError as error:
+    except IntegrityError as error:  # another writer saved this name between our look-up and our insert
         if not is_unique_violation(error):
             raise
-        # Another writer saved this name between our look-up and our insert: looking again finds its row, so this
-        # answers "already exists" or, with overwrite, updates it.
-        _write(name, payload, overwrite)
+        if not overwrite:
+            raise ScenarioError(f"name: a scenario called {name!r} already exists") from None
+        _write(name, payload, overwrite)  # its row is there now, so this save replaces it
     return scenario
 
 
@@ -96,10 +96,10 @@ def rename_scenario(old: str, new: str) -> None:
     new = _clean_name(new)
     try:
         _rename(old, new)
-    except IntegrityError as error:
+    except IntegrityError as error:  # another writer took the new name between our look-up and our update
         if not is_unique_violation(error):
             raise
-        _rename(old, new)  # another writer took the new name meanwhile: looking again answers "already exists"
+        raise ScenarioError(f"name: a scenario called {new!r} already exists") from None
 
 
 def _rename(old: str, new: str) -> None:
