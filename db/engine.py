@@ -80,10 +80,26 @@ def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
 @contextmanager
 def schema_transaction(engine: Engine) -> Iterator[Connection]:
     """One transaction in which this process alone changes the schema: other processes wait for it to commit."""
-    with _sqlite_file_lock(engine), engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": POSTGRES_MIGRATION_LOCK})
-        yield connection
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as connection:
+            if engine.dialect.name == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": POSTGRES_MIGRATION_LOCK})
+            yield connection
+        return
+    # A batch migration rebuilds a SQLite table by dropping it; with foreign keys on, dropping training_runs would
+    # cascade-delete every run's metrics. The pragma only changes outside a transaction, so it is set before it.
+    with _sqlite_file_lock(engine), engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()  # ends SQLAlchemy's autobegun transaction; pysqlite sent no BEGIN for the pragma
+        try:
+            with connection.begin():
+                yield connection
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").first()
+                if broken is not None:
+                    raise RuntimeError(f"migration left a row in {broken[0]} pointing at a missing {broken[2]} row")
+        finally:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
 
 
 def upgrade(connection: Connection) -> None:

@@ -77,3 +77,26 @@ def test_bare_postgresql_urls_go_through_psycopg():
     assert parse_url("postgres://team@localhost:5433/runway").drivername == "postgresql+psycopg"
     assert parse_url("postgresql+psycopg://team@localhost/runway").drivername == "postgresql+psycopg"
     assert parse_url("sqlite:////tmp/x.db").drivername == "sqlite"
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # PostgreSQL alters tables in place
+def test_a_migration_that_rebuilds_a_parent_table_keeps_its_children():
+    import sqlalchemy as sa
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
+    from db.engine import schema_transaction
+    from db.models import EpochMetric
+
+    with session_scope() as session:
+        run = TrainingRun(status="succeeded", epochs=1, batch_size=32, seed=0)
+        run.epochs_history = [EpochMetric(epoch=1, loss=0.5, accuracy=0.9)]
+        session.add(run)
+    with schema_transaction(get_engine()) as connection:
+        operations = Operations(MigrationContext.configure(connection))
+        with operations.batch_alter_table("training_runs", recreate="always") as batch:
+            batch.add_column(sa.Column("scratch", sa.Integer()))
+    with session_scope() as session:
+        assert [metric.loss for metric in session.scalar(select(TrainingRun)).epochs_history] == [0.5]
+    with get_engine().connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
