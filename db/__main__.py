@@ -20,7 +20,7 @@ def _copy(target_url: str, as_json: bool) -> None:
     from alembic.util import CommandError
     from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-    from db.copy import CopyError, copy_database
+    from db.transfer import CopyError, copy_database
     from db.engine import parse_url
 
     source_url = database_url()
