@@ -20,8 +20,8 @@ def _copy(target_url: str, as_json: bool) -> None:
     from alembic.util import CommandError
     from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-    from db.transfer import CopyError, copy_database
     from db.engine import parse_url
+    from db.transfer import CopyError, copy_database
 
     source_url = database_url()
     try:
