@@ -246,7 +246,10 @@ def infer_architecture(params: float, active_params: float | None = None, vocab:
     128-wide heads and multi-head attention (the conservative KV-cache guess). For a mixture of experts the shape
     is the active model's: that is what a token's attention and matmuls see."""
     size = active_params or params
-    hidden = max(128, round((size * 128 / 12) ** (1 / 3) / 128) * 128)
+    width = (size * 128 / 12) ** (1 / 3)
+    # Above 2k wide, a multiple of 1,024 (8 heads of 128) so that tensor parallelism up to 8 splits the heads.
+    step = 1024 if width > 2048 else 128
+    hidden = max(128, round(width / step) * step)
     layers = max(1, round(size / (12 * hidden**2)))
     return Architecture(
         layers=layers,

@@ -130,6 +130,7 @@ def seeded_peak_tflops(gpu_name: str) -> float:
     return find_gpu(gpu_name, seeded_specs()).bf16_dense_tflops
 
 
+@cache
 def effective_mfu(run: PublishedRun) -> float:
     return run.training_flops / (run.gpu_hours * 3600 * seeded_peak_tflops(run.gpu) * 1e12)
 
