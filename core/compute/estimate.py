@@ -18,8 +18,8 @@ from __future__ import annotations
 import json
 import math
 
-from core.compute.architectures import Architecture, ArchitectureError, infer_architecture as _infer_shape
-from core.compute.architectures import preset, presets
+from core.compute.architectures import Architecture, ArchitectureError, preset, presets
+from core.compute.architectures import infer_architecture as _infer_shape
 from core.compute.gpus import GpuSpec
 from core.compute.mfu import default_mfu, generation_of, supports_fp8  # noqa: F401 (public names)
 from core.compute.parallelism import USABLE_MEMORY_FRACTION
@@ -243,7 +243,8 @@ def _serve_line(result: dict) -> str:
 
     return (
         f"{result['gpu']}: {result['gpus_per_replica']} GPU(s) per replica (TP {result['tensor_parallel']} × PP "
-        f"{result['pipeline_parallel']}), {result['replicas']} replica(s); first token {milliseconds(result['ttft_ms'])}, "
+        f"{result['pipeline_parallel']}), {result['replicas']} replica(s); "
+        f"first token {milliseconds(result['ttft_ms'])}, "
         f"{milliseconds(result['tpot_ms'])} per output token; utilization {result['utilization']:.0%}; "
         f"{money(result['usd_per_million_input_tokens'])}/M input, {money(result['usd_per_million_output_tokens'])}/M "
         f"output; {money(result['monthly_cost_usd'])}/month ({money(result['monthly_cost_low'])}-"

@@ -202,7 +202,8 @@ def candidate_layouts(job: Job, gpus: int, exact: bool, zero_stage: int | None) 
             for stage in stages:
                 memory = memory_per_gpu(job, tensor, pipeline, data, stage)
                 if memory["total_gb"] <= capacity:
-                    found.append(Layout(tensor, pipeline, data, stage, memory, timing(job, tensor, pipeline, data, stage)))
+                    steps = timing(job, tensor, pipeline, data, stage)
+                    found.append(Layout(tensor, pipeline, data, stage, memory, steps))
                     break
     return found
 

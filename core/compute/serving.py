@@ -253,7 +253,10 @@ def estimate_serving(inputs: ServingInputs) -> dict:
     }
     ratios = {
         "": (inputs.mbu, inputs.serving_mfu),
-        "_low": (inputs.mbu * MBU_BAND[0] / DEFAULT_MBU, inputs.serving_mfu * SERVING_MFU_BAND[0] / DEFAULT_SERVING_MFU),
+        "_low": (
+            inputs.mbu * MBU_BAND[0] / DEFAULT_MBU,
+            inputs.serving_mfu * SERVING_MFU_BAND[0] / DEFAULT_SERVING_MFU,
+        ),
         "_high": (
             min(1.0, inputs.mbu * MBU_BAND[1] / DEFAULT_MBU),
             min(1.0, inputs.serving_mfu * SERVING_MFU_BAND[1] / DEFAULT_SERVING_MFU),

@@ -146,7 +146,8 @@ class TrainingInputs:
             if getattr(self, field) is not None:
                 check(self, field, number(field, getattr(self, field), integer=True))
                 if degrees and getattr(self, field) not in degrees:
-                    raise EstimateInputError(f"{field}: a power of two within one 8-GPU server, got {getattr(self, field)}")
+                    value = getattr(self, field)
+                    raise EstimateInputError(f"{field}: a power of two within one 8-GPU server, got {value}")
         if self.gpus is not None:
             self._check_gpu_count()
 
