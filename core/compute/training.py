@@ -364,7 +364,9 @@ def estimate_training(inputs: TrainingInputs, memory_bands: bool = True) -> dict
         "layout": layout.as_dict(),
         "idle_gpus": gpus - layout.gpus,
         "global_batch_tokens": job.global_batch_tokens,
-        "max_useful_gpus": job.max_data_parallel * layout.tensor * layout.pipeline,
+        "max_useful_gpus": job.max_data_parallel
+        * max(parallelism._tensor_degrees(shape, parallelism.GPUS_PER_NODE))
+        * shape.layers,
         "min_gpus": minimum.gpus if minimum else None,
         "min_layout": minimum.as_dict() if minimum else None,
     }
