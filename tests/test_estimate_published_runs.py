@@ -33,7 +33,7 @@ def test_fitted_and_held_out_runs_are_separate_files_with_sources():
 
 def test_the_fitting_code_never_opens_the_held_out_file(monkeypatch):
     opened = []
-    real_path_open, real_open, real_io_open = pathlib.Path.open, builtins.open, io.open
+    real_path_open, real_open = pathlib.Path.open, builtins.open
 
     def path_open(self, *args, **kwargs):
         opened.append(Path(self).resolve())
