@@ -214,10 +214,24 @@ def test_a_missing_or_unpriced_gpu_asks_to_pick_one_instead_of_guessing():
 def test_link_parameters_follow_the_page_contracts():
     scenario = get_scenario("Machine translation")
     assert gpu_budget_query(scenario) == {
-        "params": "1.3e+09", "tokens": "2.6e+10", "gpu": "H100 SXM", "scenario": "Machine translation"
+        "params": "1.3e+09",
+        "tokens": "2.6e+10",
+        "gpu": "H100 SXM",
+        "scenario": "Machine translation",
     }
     budget = compute_budget(scenario)
     query = funding_query(scenario, budget)
     assert set(query) == {"training_cost_usd", "training_months", "serving_monthly_usd", "scenario"}
     assert float(query["training_cost_usd"]) == pytest.approx(budget["training_cost_usd"], abs=0.005)
     assert float(query["serving_monthly_usd"]) == pytest.approx(budget["serving_monthly_usd"], abs=0.005)
+
+
+def test_an_estimator_bug_is_not_hidden_behind_a_budget(monkeypatch):
+    import core.compute.estimate as estimate
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("a bug in the estimator")
+
+    monkeypatch.setattr(estimate, "estimate_training", broken)
+    with pytest.raises(RuntimeError, match="a bug in the estimator"):
+        compute_budget(get_scenario("Coding assistants"))

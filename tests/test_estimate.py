@@ -257,12 +257,13 @@ def test_cli_errors_exit_2_with_one_line(data_home, args, expected):
 
 def test_a_huge_fleet_hits_the_batch_floor_and_says_so_compactly(capsys):
     result = estimate_training(TrainingInputs(params=1.3e9, gpu=gpu("H100"), gpus=16384))
-    ceiling = result["max_useful_gpus"]
-    at_ceiling = estimate_training(TrainingInputs(params=1.3e9, gpu=gpu("H100"), gpus=ceiling))
-    beyond = estimate_training(TrainingInputs(params=1.3e9, gpu=gpu("H100"), gpus=2 * ceiling))
-    # the global batch (1M tokens = 244 sequences of 4,096) caps data parallelism: past the ceiling GPUs idle
+    # the global batch (1M tokens = 244 sequences of 4,096) caps data parallelism at 244, and with tensor 8 ×
+    # pipeline 26 at most 50,752 GPUs have work: past that they idle and the wall-clock time stops falling
+    assert result["layout"]["data_parallel"] <= 244 and result["max_useful_gpus"] == 8 * 26 * 244
+    at_ceiling = estimate_training(TrainingInputs(params=1.3e9, gpu=gpu("H100"), gpus=65536))
+    beyond = estimate_training(TrainingInputs(params=1.3e9, gpu=gpu("H100"), gpus=131072))
     assert beyond["wall_hours"] == pytest.approx(at_ceiling["wall_hours"], rel=1e-9)
-    assert beyond["idle_gpus"] >= ceiling and beyond["cost_usd"] > at_ceiling["cost_usd"]
+    assert beyond["idle_gpus"] >= 65536 and beyond["cost_usd"] > at_ceiling["cost_usd"]
     assert 0 < result["wall_hours"] and math.isfinite(result["wall_hours"])
     assert main(["--params", "1.3e9", "--gpu", "H100", "--gpus", "16384"]) == 0
     line = capsys.readouterr().out

@@ -70,6 +70,10 @@ def test_cost_at_the_stated_traffic_includes_prefill_and_idle_time():
         10_000 * 500 * DAYS_PER_MONTH / 1e6
     )
     assert spent == pytest.approx(monthly)
+    # the bill splits by GPU time: a long prompt's prefill takes most of it
+    long_prompt = serve("llama-2-70b", prompt_tokens=3500, output_tokens=50, batch=8)
+    assert long_prompt["usd_per_million_input_tokens"] * 3500 > long_prompt["usd_per_million_output_tokens"] * 50
+    assert 0 < result["usd_per_million_input_tokens"] < result["usd_per_million_output_tokens"]
     busy = serve("llama-2-70b", requests_per_day=2_000_000)
     assert busy["replicas"] > result["replicas"]
     assert busy["usd_per_million_output_tokens"] < result["usd_per_million_output_tokens"]
