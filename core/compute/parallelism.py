@@ -218,17 +218,36 @@ def best_layout(job: Job, gpus: int, zero_stage: int | None = None) -> Layout | 
     return min(layouts, key=_throughput_key) if layouts else None
 
 
-def minimum_layout(job: Job, zero_stage: int | None = None, limit: int = 1_000_000) -> Layout | None:
-    """The fewest GPUs that hold the job in a valid layout (ZeRO-3 unless a stage is given)."""
+def minimum_layout(job: Job, zero_stage: int | None = None) -> Layout | None:
+    """The fewest GPUs that hold the job in a valid layout (ZeRO-3 unless a stage is given). Memory per GPU is
+    a + b / DP for each tensor and pipeline degree, so the smallest DP that fits is solved, not searched."""
     stage = 3 if zero_stage is None else zero_stage
-    everything = memory_per_gpu(job, 1, 1, 1, 0)
-    states = everything["weights_gb"] + everything["gradients_gb"] + everything["optimizer_gb"]
-    start = max(1, math.floor(states / usable_gb(job.gpu)))
-    for gpus in range(start, min(limit, start * 8 + 4096)):
-        layouts = candidate_layouts(job, gpus, exact=True, zero_stage=stage)
-        if layouts:
-            return min(layouts, key=_throughput_key)
-    return None
+    capacity = usable_gb(job.gpu)
+    best = None
+    for tensor in _tensor_degrees(job.architecture, GPUS_PER_NODE):
+        for pipeline in _pipeline_degrees(job.architecture):
+            one = memory_per_gpu(job, tensor, pipeline, 1, stage)["total_gb"]
+            two = memory_per_gpu(job, tensor, pipeline, 2, stage)["total_gb"]
+            sharded = 2 * (one - two)
+            fixed = one - sharded
+            if one <= capacity:
+                data = 1
+            elif fixed >= capacity or sharded <= 0:
+                continue
+            else:
+                data = max(1, math.ceil(sharded / (capacity - fixed) - 1e-9))
+            while memory_per_gpu(job, tensor, pipeline, data, stage)["total_gb"] > capacity:
+                data += 1
+            if data > job.max_data_parallel:
+                continue
+            gpus = tensor * pipeline * data
+            if best is None or gpus < best[0] or (gpus == best[0] and tensor * pipeline < best[1]):
+                best = (gpus, tensor * pipeline, tensor, pipeline, data)
+    if best is None:
+        return None
+    _, _, tensor, pipeline, data = best
+    memory = memory_per_gpu(job, tensor, pipeline, data, stage)
+    return Layout(tensor, pipeline, data, stage, memory, timing(job, tensor, pipeline, data, stage))
 
 
 def _round_to_nodes(gpus: int) -> int:

@@ -242,11 +242,15 @@ class TrainingInputs:
         if self.layout_for(self.gpus) is not None:
             return
         minimum = parallelism.minimum_layout(self.job(), self.zero_stage)
+        with_recompute = ""
+        if minimum is None and self.recompute != "full":
+            minimum = parallelism.minimum_layout(replace(self.job(), recompute="full"), self.zero_stage)
+            with_recompute = " with full activation recomputation"
         need = (
             f"at least {minimum.gpus} (TP {minimum.tensor} × PP {minimum.pipeline} × DP {minimum.data}, "
-            f"ZeRO-{minimum.zero_stage}, {minimum.memory['total_gb']:,.0f} GB per GPU)"
+            f"ZeRO-{minimum.zero_stage}, {minimum.memory['total_gb']:,.0f} GB per GPU)" + with_recompute
             if minimum
-            else "more than a million"
+            else "more GPUs than the global batch can use"
         )
         fixed = " with the tensor/pipeline degrees given" if self.tensor_parallel or self.pipeline_parallel else ""
         raise EstimateInputError(
@@ -322,7 +326,15 @@ def estimate_training(inputs: TrainingInputs, memory_bands: bool = True) -> dict
         try:
             layout, why = parallelism.suggested_layout(job, wanted, inputs.zero_stage)
         except ValueError:
-            raise EstimateInputError(f"gpus: no count of {inputs.gpu.name} holds this job") from None
+            hint = (
+                "; with full activation recomputation (recompute='full') it would fit"
+                if inputs.recompute != "full" and parallelism.minimum_layout(replace(job, recompute="full"))
+                else ""
+            )
+            raise EstimateInputError(
+                f"gpus: no count of {inputs.gpu.name} holds this job: each GPU's own activations, or the batch's "
+                f"limit on data parallelism, leave no layout that fits{hint}"
+            ) from None
         if inputs.tensor_parallel or inputs.pipeline_parallel:
             layout = inputs.layout_for(layout.gpus, job) or layout
         gpus, gpus_source = layout.gpus, f"suggested: {why} (about {inputs.target_days:g} days)"
