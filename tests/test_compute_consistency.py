@@ -39,3 +39,35 @@ def test_catalog_saved_estimate_and_funding_import_agree(name):
     )
     assert linked.serving_monthly_usd == pytest.approx(imported.serving_monthly_usd, abs=0.01)
     assert linked.training_cost_usd == pytest.approx(imported.training_cost_usd, abs=0.01)
+
+
+def test_the_gpu_budget_page_and_the_applications_page_show_the_catalogs_dollars():
+    from core.applications.catalog import gpu_budget_query
+    from core.compute.formatting import money
+    from tests import apptest
+
+    scenario = get_scenario("Coding assistants")
+    budget = compute_budget(scenario)
+    gpu_page = apptest.open_page("pages/gpu_budget.py", timeout=120, **gpu_budget_query(scenario))
+    assert not gpu_page.exception
+    metrics = {metric.label: metric.value for metric in gpu_page.metric}
+    assert metrics["Monthly bill"] == money(budget["serving_monthly_usd"])
+    assert metrics["Cost"] == money(budget["training_cost_usd"])
+    apps = apptest.open_page("pages/applications.py", timeout=120)
+    apps.selectbox(key="app_detail_name").set_value("Coding assistants").run()
+    shown = {metric.label: metric.value for metric in apps.metric}
+    assert shown["Serving"] == f"{money(budget['serving_monthly_usd'])}/month"
+    assert shown["Training compute"] == money(budget["training_cost_usd"])
+
+
+def test_a_deleted_gpu_is_a_visible_pick_a_gpu_state_on_the_applications_page():
+    from core.compute.gpus import delete_hardware
+    from tests import apptest
+
+    delete_hardware("H100 SXM")
+    apps = apptest.open_page("pages/applications.py", timeout=120)
+    apps.selectbox(key="app_detail_name").set_value("Coding assistants").run()
+    assert not apps.exception
+    shown = {metric.label: metric.value for metric in apps.metric}
+    assert shown["Serving"] == shown["Training compute"] == "pick a GPU"
+    assert any("Pick a GPU" in warning.value for warning in apps.warning)
