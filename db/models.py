@@ -142,6 +142,12 @@ class Hardware(Base):
     price_per_hour_usd: Mapped[float | None] = mapped_column(Float)
     price_note: Mapped[str | None] = mapped_column(Text)
     spec_source: Mapped[str | None] = mapped_column(Text)
+    nvlink_gbs: Mapped[float | None] = mapped_column(Float)  # GPU-to-GPU in one server, GB/s both directions
+    ib_gbs: Mapped[float | None] = mapped_column(Float)  # network per GPU between servers, GB/s
+    price_reserved_per_hour_usd: Mapped[float | None] = mapped_column(Float)
+    price_spot_per_hour_usd: Mapped[float | None] = mapped_column(Float)
+    price_tiers_note: Mapped[str | None] = mapped_column(Text)
+    precisions: Mapped[str | None] = mapped_column(String(120))  # comma-separated tensor-core formats
     is_seed: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

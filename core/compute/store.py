@@ -31,6 +31,12 @@ COMPARE_FIELDS = (
     ("serving_gpus_needed", "serving", "gpus_needed"),
     ("decode_tokens_per_s", "serving", "decode_tokens_per_s"),
     ("cost_per_million_output_tokens", "serving", "cost_per_million_output_tokens"),
+    ("usd_per_million_input_tokens", "serving", "usd_per_million_input_tokens"),
+    ("ttft_ms", "serving", "ttft_ms"),
+    ("tpot_ms", "serving", "tpot_ms"),
+    ("serving_utilization", "serving", "utilization"),
+    ("serving_monthly_cost_low", "serving", "monthly_cost_low"),
+    ("serving_monthly_cost_high", "serving", "monthly_cost_high"),
 )
 
 
