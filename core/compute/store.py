@@ -33,6 +33,12 @@ COMPARE_FIELDS = (
     ("serving_gpus_needed", "serving", "gpus_needed"),
     ("decode_tokens_per_s", "serving", "decode_tokens_per_s"),
     ("cost_per_million_output_tokens", "serving", "cost_per_million_output_tokens"),
+    ("usd_per_million_input_tokens", "serving", "usd_per_million_input_tokens"),
+    ("ttft_ms", "serving", "ttft_ms"),
+    ("tpot_ms", "serving", "tpot_ms"),
+    ("serving_utilization", "serving", "utilization"),
+    ("serving_monthly_cost_low", "serving", "monthly_cost_low"),
+    ("serving_monthly_cost_high", "serving", "monthly_cost_high"),
 )
 
 
@@ -78,8 +84,7 @@ def save_estimate(
     case- and Unicode-insensitively: "ÉCOLE AI" and "école ai" are one estimate."""
     from sqlalchemy.exc import IntegrityError
 
-    from db.engine import session_scope
-    from db.models import SavedEstimate
+    from db.engine import is_unique_violation
 
     name = _clean_name(name)
     outputs = build_outputs(training, serving)
@@ -90,31 +95,45 @@ def save_estimate(
         outputs = json.loads(json.dumps(outputs, allow_nan=False))
     except ValueError:
         raise EstimateStoreError("outputs: a figure is not a finite number; use smaller inputs") from None
-    exists = EstimateStoreError(f"name: an estimate called {name!r} exists; pick another name or overwrite it")
+    kind = kind_of(training, serving)
     try:
-        with session_scope() as session:
-            row = _stored(session, name)
-            if row is not None and not overwrite:
-                raise exists
-            if row is None:
-                row = SavedEstimate(name=name)
-                session.add(row)
-            row.name = name
-            row.kind = kind_of(training, serving)
-            row.inputs = inputs
-            row.outputs = outputs
-            session.flush()
-            return _row_to_dict(row)
-    except IntegrityError:  # another process saved the same name between the check and the commit
-        raise exists from None
+        return _write(name, kind, inputs, outputs, overwrite)
+    except IntegrityError as error:  # another writer saved this name between our look-up and our insert
+        if not is_unique_violation(error):
+            raise
+        if not overwrite:
+            raise EstimateStoreError(
+                f"name: an estimate called {name!r} exists; pick another name or overwrite it"
+            ) from None
+        return _write(name, kind, inputs, outputs, overwrite)  # its row is there now, so this save replaces it
 
 
 def _stored(session, name: str):
+    """The estimate called `name` in any case or Unicode spelling."""
     from sqlalchemy import select
 
     from db.models import SavedEstimate
 
     return session.scalar(select(SavedEstimate).where(SavedEstimate.name_key == name_key(name)))
+
+
+def _write(name: str, kind: str, inputs: dict, outputs: dict, overwrite: bool) -> dict:
+    from db.engine import session_scope
+    from db.models import SavedEstimate
+
+    with session_scope() as session:
+        row = _stored(session, name)
+        if row is not None and not overwrite:
+            raise EstimateStoreError(f"name: an estimate called {name!r} exists; pick another name or overwrite it")
+        if row is None:
+            row = SavedEstimate(name=name)
+            session.add(row)
+        row.name = name
+        row.kind = kind
+        row.inputs = inputs
+        row.outputs = outputs
+        session.flush()
+        return _row_to_dict(row)
 
 
 def _row_to_dict(row) -> dict:

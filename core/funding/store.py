@@ -19,7 +19,7 @@ from core.funding.model import (
     scenario_to_dict,
 )
 from core.text import name_key
-from db.engine import session_scope
+from db.engine import is_unique_violation, session_scope
 from db.models import FundingScenario, SavedEstimate
 
 MAX_NAME_LENGTH = 200
@@ -74,17 +74,25 @@ def save_scenario(name: str, scenario: Scenario | dict, overwrite: bool = True) 
     scenario = parse_scenario(scenario).model_copy(update={"name": name})
     payload = scenario_to_dict(scenario)
     try:
-        with session_scope() as session:
-            row = _row(session, name)
-            if row is not None and not overwrite:
-                raise _exists(name)
-            if row is None:
-                session.add(FundingScenario(name=name, payload=payload))
-            else:
-                row.name, row.payload = name, payload
-    except IntegrityError:  # another process saved the same name between the check and the commit
-        raise _exists(name) from None
+        _write(name, payload, overwrite)
+    except IntegrityError as error:  # another writer saved this name between our look-up and our insert
+        if not is_unique_violation(error):
+            raise
+        if not overwrite:
+            raise _exists(name) from None
+        _write(name, payload, overwrite)  # its row is there now, so this save replaces it
     return scenario
+
+
+def _write(name: str, payload: dict, overwrite: bool) -> None:
+    with session_scope() as session:
+        row = _row(session, name)
+        if row is not None and not overwrite:
+            raise _exists(name)
+        if row is None:
+            session.add(FundingScenario(name=name, payload=payload))
+        else:
+            row.name, row.payload = name, payload
 
 
 def create_scenario(name: str, scenario: Scenario | dict) -> Scenario:
@@ -94,15 +102,21 @@ def create_scenario(name: str, scenario: Scenario | dict) -> Scenario:
 def rename_scenario(old: str, new: str) -> None:
     new = _clean_name(new)
     try:
-        with session_scope() as session:
-            row = _require(session, old)
-            clash = _row(session, new)
-            if clash is not None and clash.id != row.id:
-                raise _exists(new)
-            row.name = new
-            row.payload = {**dict(row.payload), "name": new}
-    except IntegrityError:
+        _rename(old, new)
+    except IntegrityError as error:  # another writer took the new name between our look-up and our update
+        if not is_unique_violation(error):
+            raise
         raise _exists(new) from None
+
+
+def _rename(old: str, new: str) -> None:
+    with session_scope() as session:
+        row = _require(session, old)
+        clash = _row(session, new)
+        if clash is not None and clash.id != row.id:
+            raise _exists(new)
+        row.name = new
+        row.payload = {**dict(row.payload), "name": new}
 
 
 def duplicate_scenario(name: str, new_name: str | None = None) -> str:
