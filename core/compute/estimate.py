@@ -322,6 +322,10 @@ def main(argv: list[str] | None = None) -> int:
             result = estimate_training(_training_inputs(args, gpu))
     except (GpuLookupError, EstimateInputError, ArchitectureError) as exc:
         exit_with_error(str(exc.args[0]) if exc.args else str(exc))
+    except ArithmeticError:  # inputs within every bound whose combination still overflows
+        from core.cli import NOT_FINITE
+
+        exit_with_error(NOT_FINITE)
     if args.json:
         _print_json(result)
     else:

@@ -30,6 +30,8 @@ NOISE_WORDS = {"nvidia", "amd", "google", "tesla", "gpu", "gpus", "hbm", "hbm2",
 SPEC_BOUNDS = {
     "bf16_dense_tflops": (1e-3, 1e6), "fp32_tflops": (1e-3, 1e6), "memory_gb": (1e-3, 1e6),
     "bandwidth_tbs": (1e-3, 1e4), "tdp_w": (None, 1e6), "price_per_hour_usd": (None, 1e5),
+    "nvlink_gbs": (1e-3, 1e6), "ib_gbs": (1e-3, 1e6), "price_reserved_per_hour_usd": (None, 1e5),
+    "price_spot_per_hour_usd": (None, 1e5),
 }  # fmt: skip
 
 
