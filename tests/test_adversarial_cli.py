@@ -68,8 +68,8 @@ def test_estimate(data_home, args, field):
 
 
 def test_estimate_at_the_bounds_prints_finite_json(data_home):
-    result = run(data_home, "core.estimate", "--params", "1e15", "--tokens", "1e17", "--gpu", "H100", "--mfu",
-                 "1e-4", "--price", "1e5", "--json")  # fmt: skip
+    result = run(data_home, "core.estimate", "--params", "1e12", "--tokens", "1e18", "--gpu", "H100", "--mfu",
+                 "1e-4", "--price", "1e18", "--pue", "1e18", "--carbon", "1e18", "--json")  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert_clean(result)
 
