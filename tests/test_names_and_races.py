@@ -1,5 +1,5 @@
-"""Names compare case- and Unicode-insensitively in every store; a same-name race and eight processes starting on
-an empty data home end cleanly; migration 0003 keys the rows an older release stored."""
+"""Names compare case- and Unicode-insensitively in every store (on SQLite and PostgreSQL); a same-name race and
+eight processes starting on an empty data home end cleanly; migration 0003 keys the rows an older release stored."""
 
 import json
 import os
@@ -28,7 +28,7 @@ def test_name_key_folds_case_unicode_forms_and_spaces():
     assert name_key("H100 SXM") != name_key("H100 PCIe")
 
 
-def test_gpus_are_found_edited_and_refused_in_any_case():
+def test_gpus_are_found_edited_and_refused_in_any_case(database_url):
     with pytest.raises(gpus.CatalogError, match=r"^name: 'h100 sxm' is already in the catalog"):
         gpus.add_hardware({"name": "h100 sxm", "bf16_dense_tflops": 1, "memory_gb": 1})
     gpus.add_hardware({"name": "ÉCOLE AI", "bf16_dense_tflops": 10, "memory_gb": 16})
@@ -48,7 +48,7 @@ def _estimate():
     return inputs.as_dict(), estimate_training(inputs)
 
 
-def test_saved_estimates_are_one_name_in_any_case():
+def test_saved_estimates_are_one_name_in_any_case(database_url):
     inputs, result = _estimate()
     store.save_estimate("ÉCOLE AI", inputs, result)
     with pytest.raises(store.EstimateStoreError, match="exists"):
@@ -61,7 +61,7 @@ def test_saved_estimates_are_one_name_in_any_case():
     assert store.list_estimates() == []
 
 
-def test_funding_scenarios_are_found_renamed_and_deleted_in_any_case():
+def test_funding_scenarios_are_found_renamed_and_deleted_in_any_case(database_url):
     scenario = example_scenario()
     funding_store.create_scenario("ÉCOLE AI", scenario)
     with pytest.raises(ScenarioError, match=r"^name: a scenario called 'école ai' already exists"):
@@ -75,7 +75,7 @@ def test_funding_scenarios_are_found_renamed_and_deleted_in_any_case():
     assert funding_store.scenario_names() == ["ÉCOLE AI (copy)"]
 
 
-def test_application_scenarios_are_one_name_in_any_case():
+def test_application_scenarios_are_one_name_in_any_case(database_url):
     seeded = catalog.list_scenarios()[0]
     record = {**seeded, "name": "ÉCOLE AI"}
     catalog.create_scenario(record)
@@ -88,7 +88,7 @@ def test_application_scenarios_are_one_name_in_any_case():
         catalog.parse_import(json.dumps([record, {**record, "name": "école  AI"}]), "json")
 
 
-def test_a_same_name_race_answers_already_exists(monkeypatch):
+def test_a_same_name_race_answers_already_exists(database_url, monkeypatch):
     """The other process commits between this one's check and its insert: the unique key refuses the second row."""
     scenario, (inputs, result) = example_scenario(), _estimate()
     seeded = catalog.list_scenarios()[0]
