@@ -48,6 +48,12 @@ _AUTOLINK_BREAKS = (
 )
 
 
+def inert_html(text: object) -> str:
+    """Text a user gave, as a Plotly chart label: Plotly renders a little HTML in labels, titles and legends, links
+    included, so the angle brackets go in as entities, which it shows as the characters themselves."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def escape_markdown(text: object) -> str:
     """Text a user gave (a name, a description, a query parameter, an error quoting either) as it should read when
     Streamlit renders it as Markdown: exactly as written, with nothing in it becoming a link or an image."""

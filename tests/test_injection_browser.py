@@ -23,7 +23,17 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def _plant(bait) -> None:
+def _pointing_at(page, prefix: str) -> list[str]:
+    """Every element of the page, HTML or SVG (Plotly's chart labels), that links to or loads from `prefix`."""
+    return page.evaluate(
+        """prefix => [...document.querySelectorAll('*')].flatMap(element =>
+            ['href', 'src', 'xlink:href'].map(name => element.getAttribute(name) || '')
+                .filter(value => value.startsWith(prefix)).map(value => element.tagName + ' ' + value))""",
+        prefix,
+    )
+
+
+def _plant(bait, leak: str) -> None:
     """The bait in every user-named thing: an application scenario (name, description, list items), a GPU, a saved
     estimate and a funding scenario."""
     from core.applications.catalog import create_scenario, seeded_scenarios
@@ -36,7 +46,8 @@ def _plant(bait) -> None:
     best = {"data_availability": 5, "typical_params": 5e7, "regulatory_risk": "low", "maturity": "mainstream"}
     scenario = {**seeded_scenarios()[0].to_dict(), **best, "name": bait("app"), "description": bait("about")}
     create_scenario({**scenario, "tasks": [bait("task")], "key_risks": [bait("risk")]})
-    add_hardware({"name": bait("gpu"), "vendor": "AAA", "bf16_dense_tflops": 100, "memory_gb": 80,
+    gpu_name = f"<a href='{leak}/gh'>g</a> [g]({leak}/g) ![g]({leak}/g.png)"  # the catalog allows 120 characters
+    add_hardware({"name": gpu_name, "vendor": "AAA", "bf16_dense_tflops": 100, "memory_gb": 80,
                   "bandwidth_tbs": 2, "price_per_hour_usd": 1, "price_note": bait("price")})  # fmt: skip
     inputs = example_training_inputs()
     save_estimate(bait("estimate"), inputs.as_dict(), estimate_training(inputs))
@@ -49,10 +60,10 @@ def test_planted_markdown_loads_nothing_and_links_nowhere(data_home):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     leak = f"http://127.0.0.1:{port}"
 
-    def bait(tag: str) -> str:
-        return f"[{tag}]({leak}/{tag}) ![{tag}]({leak}/{tag}.png) {leak}/{tag}-bare"
+    def bait(tag: str) -> str:  # a Markdown link, image and bare address, and an HTML link
+        return f"[{tag}]({leak}/{tag}) ![{tag}]({leak}/{tag}.png) {leak}/{tag}b <a href='{leak}/{tag}h'>{tag}</a>"
 
-    _plant(bait)
+    _plant(bait, leak)
     query_text = f"![q]({leak}/query.png) [q]({leak}/query)"
     query = quote(query_text)
     visits = {  # each page, and the planted text it must show as written
@@ -68,7 +79,7 @@ def test_planted_markdown_loads_nothing_and_links_nowhere(data_home):
                 page.get_by_text(shown, exact=False).first.wait_for(timeout=60_000)
                 page.wait_for_timeout(1500)  # long enough for any planted image to be fetched
                 assert error_texts(page) == [], path
-                assert page.locator(f'a[href^="{leak}"], img[src^="{leak}"]').count() == 0, path
+                assert _pointing_at(page, leak) == [], path
     finally:
         server.shutdown()
     assert _Recorder.hits == []

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from core.text import escape_markdown
+from core.text import escape_markdown, inert_html
 
-__all__ = ["PAGES", "escape_markdown", "ensure_database", "setup_page", "training_progress_bar"]
+__all__ = ["PAGES", "escape_markdown", "ensure_database", "inert_html", "setup_page", "training_progress_bar"]
 
 PAGES_DIR = Path(__file__).resolve().parent.parent
 

@@ -7,6 +7,7 @@ import streamlit as st
 from core.applications.catalog import LIST_FIELDS, feasibility
 from pages.ui.applications.shared import count, link_buttons, show_details
 from pages.ui.common import escape_markdown as md
+from pages.ui.common import inert_html
 
 
 def show(shown: list[dict], all_scenarios: list[dict], weights, weights_line: str) -> None:
@@ -33,7 +34,7 @@ def show(shown: list[dict], all_scenarios: list[dict], weights, weights_line: st
 
         contributions = pd.DataFrame(
             [
-                {"scenario": s["name"], "criterion": row["label"], "points of score": row["contribution"]}
+                {"scenario": inert_html(s["name"]), "criterion": row["label"], "points of score": row["contribution"]}
                 for s in shown
                 for row in feasibility(s, weights)["breakdown"]
             ]
@@ -45,7 +46,7 @@ def show(shown: list[dict], all_scenarios: list[dict], weights, weights_line: st
             color="criterion",
             orientation="h",
             title="Feasibility score: the points each weighted criterion adds",
-            category_orders={"scenario": [s["name"] for s in shown]},
+            category_orders={"scenario": [inert_html(s["name"]) for s in shown]},
         )
         chart.update_layout(height=max(360, 28 * len(shown) + 140), xaxis_range=[0, 100], yaxis_title="")
         st.plotly_chart(chart, width="stretch")

@@ -4,7 +4,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from pages.ui.common import FUNDING_PAGE, escape_markdown
+from pages.ui.common import FUNDING_PAGE, escape_markdown, inert_html
 
 
 def show(training: dict | None, training_inputs, serving: dict | None, serving_inputs) -> None:
@@ -59,7 +59,7 @@ def show(training: dict | None, training_inputs, serving: dict | None, serving_i
             if not costs.empty:
                 figure = go.Figure()
                 for label, group in costs.groupby("figure"):
-                    figure.add_bar(x=group["name"], y=group["value"], name=label)
+                    figure.add_bar(x=group["name"].map(inert_html), y=group["value"], name=label)
                 st.plotly_chart(figure.update_layout(barmode="group", title="Saved estimates (USD)"), width="stretch")
             cols = st.columns(3)
             cols[0].download_button("Export CSV", export_csv(chosen), "gpu_budget_estimates.csv", "text/csv")

@@ -22,7 +22,7 @@ from core.compute.estimate import (
 from core.compute.formatting import compact, duration, gigabytes, money, money_range
 from core.compute.gpus import PRICE_TIERS
 from core.compute.parallelism import usable_gb
-from pages.ui.common import escape_markdown
+from pages.ui.common import escape_markdown, inert_html
 from pages.ui.gpu_budget import layout as layout_charts
 from pages.ui.gpu_budget import model as model_picker
 
@@ -158,7 +158,7 @@ def _band_table(t: dict) -> None:
 def _charts(t: dict, inputs: TrainingInputs, catalog: list) -> None:
     layout = t["layout"]
     cols = st.columns(3)
-    cols[0].plotly_chart(layout_charts.layout_figure(layout, t["gpus"], t["gpu"]), width="stretch")
+    cols[0].plotly_chart(layout_charts.layout_figure(layout, t["gpus"], inert_html(t["gpu"])), width="stretch")
     cols[1].plotly_chart(
         layout_charts.memory_figure(layout, usable_gb(inputs.gpu), inputs.gpu.memory_gb), width="stretch"
     )
@@ -168,7 +168,7 @@ def _charts(t: dict, inputs: TrainingInputs, catalog: list) -> None:
     if not by_gpu.empty:
         figure = go.Figure(
             go.Bar(
-                x=by_gpu["gpu"], y=by_gpu["cost_usd"], customdata=by_gpu[["mfu", "gpu_hours"]],
+                x=by_gpu["gpu"].map(inert_html), y=by_gpu["cost_usd"], customdata=by_gpu[["mfu", "gpu_hours"]],
                 hovertemplate="%{x}: $%{y:,.0f} at MFU %{customdata[0]:.1%}, %{customdata[1]:,.0f} GPU-hours",
                 error_y={"type": "data", "array": by_gpu["cost_usd_high"] - by_gpu["cost_usd"],
                          "arrayminus": by_gpu["cost_usd"] - by_gpu["cost_usd_low"]},
