@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.cli import ArgumentParser, exit_with_error, strict_json
+from core.cli import ArgumentParser, exit_with_error, native_stderr_silenced, strict_json
 
 PREDICT_REPEATS = 300
 
@@ -210,6 +210,12 @@ def main(argv: list[str] | None = None) -> int:
 
     if not 1 <= args.epochs <= MAX_EPOCHS:
         exit_with_error(f"epochs: a whole number from 1 to {MAX_EPOCHS}, got {args.epochs}")
+    from core.lab.device import detect_device
+    from core.lab.model import import_keras
+
+    with native_stderr_silenced():  # TensorFlow's CUDA probing on import, before it reads its log level
+        import_keras()
+        detect_device()
     results = run_bench(args.epochs, args.startup)
     if args.json:
         print(strict_json(results))
