@@ -64,7 +64,8 @@ def money_check(scenario, thresholds: Thresholds, training: dict, serving: dict)
         if serving["gpus_needed"] > 1:
             options.append(f"serve on fewer than {serving['gpus_needed']} GPUs (smaller model, int8 or fp8 weights)")
         options.append("hire later")
-        fix = "; or ".join(options).capitalize() + "."
+        fix = "; or ".join(options) + "."
+        fix = fix[0].upper() + fix[1:]
     return _check("money", "Money covers training, serving and the team", balance >= 0, balance, 0.0, sentence, fix)
 
 
