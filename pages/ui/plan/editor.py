@@ -1,0 +1,270 @@
+"""The Plan page: pick, create, duplicate, rename, delete, import and export plans, and edit one plan's application,
+training and serving inputs, funding scenario and thresholds. A save is checked by a full analysis first, so a plan
+that cannot be analysed is never stored."""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+from pages.ui.plan.state import SELECTED
+from pages.ui.plan.text import md
+
+NO_APPLICATION = "(none)"
+PRECISIONS = ("bf16", "fp16", "fp8", "fp32")
+SERVING_PRECISIONS = ("bf16", "fp16", "fp8", "int8", "int4")
+
+
+def _errors():
+    from core.applications.catalog import ScenarioError as CatalogError
+    from core.plan.model import PlanError
+
+    return PlanError, CatalogError
+
+
+def _select(name: str) -> None:
+    st.session_state[SELECTED] = name
+    st.session_state.pop("plan_query_seen", None)
+
+
+def show_manager(names: list[str]) -> str | None:
+    """The picker and every whole-plan action. Each action runs once per click (forms submit once on Enter)."""
+    from core.plan import store
+
+    plan_error, _ = _errors()
+    if flash := st.session_state.pop("plan_flash", None):
+        st.success(flash)
+    selected = st.selectbox("Plan", names, key=SELECTED) if names else None
+    new_tab, copy_tab, rename_tab, delete_tab, files_tab = st.tabs(
+        ["New", "Duplicate", "Rename", "Delete", "Import / export"]
+    )
+    examples = {plan.name: plan for plan in store.example_plans().values()}
+    with new_tab, st.form("plan_new", clear_on_submit=True):
+        start = st.selectbox("Start from", list(examples), help="A shipped example; edit it after creating")
+        new_name = st.text_input("Name of the new plan", max_chars=200)
+        if st.form_submit_button("Create plan"):
+            try:
+                created = store.create_plan(examples[start], new_name or None)
+            except plan_error as exc:
+                st.error(str(exc))
+            else:
+                _select(created.name)
+                st.session_state["plan_flash"] = f"Created plan {created.name!r}."
+                st.rerun()
+        st.caption("Deleted an example? Put the shipped ones back with the button below.")
+    with new_tab:
+        if st.button("Put the shipped example plans back"):
+            added = store.restore_example_plans()
+            st.session_state["plan_flash"] = f"{added} example plan(s) added back."
+            st.rerun()
+    if selected is None:
+        return None
+    with copy_tab, st.form("plan_duplicate", clear_on_submit=True):
+        copy_name = st.text_input("Name of the copy (blank: “… (copy)”)", max_chars=200)
+        if st.form_submit_button("Duplicate"):
+            try:
+                made = store.duplicate_plan(selected, copy_name.strip() or None)
+            except plan_error as exc:
+                st.error(str(exc))
+            else:
+                _select(made)
+                st.session_state["plan_flash"] = f"Duplicated as {made!r}."
+                st.rerun()
+    with rename_tab, st.form("plan_rename", clear_on_submit=True):
+        renamed = st.text_input("New name", max_chars=200)
+        if st.form_submit_button("Rename"):
+            try:
+                made = store.rename_plan(selected, renamed)
+            except plan_error as exc:
+                st.error(str(exc))
+            else:
+                _select(made)
+                st.session_state["plan_flash"] = f"Renamed to {made!r}."
+                st.rerun()
+    with delete_tab, st.form("plan_delete"):
+        sure = st.checkbox(f"Delete the plan {selected!r} (its funding and estimates go with it)")
+        if st.form_submit_button("Delete", disabled=False) and sure:
+            store.delete_plan(selected)
+            st.session_state.pop(SELECTED, None)
+            st.session_state["plan_flash"] = f"Deleted {selected!r}."
+            st.rerun()
+    with files_tab:
+        st.download_button(
+            "Export this plan as JSON",
+            store.export_plan_json(selected),
+            file_name="plan.json",
+            mime="application/json",
+            icon=":material/download:",
+        )
+        with st.form("plan_import", clear_on_submit=True):
+            upload = st.file_uploader("Import a plan (.json)", type=["json"])
+            overwrite = st.checkbox("Replace a plan with the same name")
+            if st.form_submit_button("Import") and upload is not None:
+                try:
+                    imported = store.import_plan_json(upload.getvalue(), overwrite=overwrite)
+                except plan_error as exc:
+                    st.error(f"Nothing was imported. {exc}")
+                else:
+                    _select(imported.name)
+                    st.session_state["plan_flash"] = f"Imported {imported.name!r}."
+                    st.rerun()
+    return selected
+
+
+def _gpu_names() -> list[str]:
+    from core.compute.gpus import list_hardware
+
+    return [row["name"] for row in list_hardware()]
+
+
+def _application_names() -> list[str]:
+    from core.applications.catalog import list_scenarios
+
+    return [row["name"] for row in list_scenarios()]
+
+
+def _gpu_index(names: list[str], wanted: str | None) -> int:
+    from core.compute.gpus import GpuLookupError, find_gpu, seeded_specs
+
+    if wanted in names:
+        return names.index(wanted)
+    try:
+        found = find_gpu(wanted or "", seeded_specs()).name
+    except (GpuLookupError, ValueError):
+        return 0
+    return names.index(found) if found in names else 0
+
+
+def _optional(value: float | None) -> float | None:
+    return None if value in (None, 0) else float(value)
+
+
+def show_editor(payload: dict) -> None:
+    """One form for the whole plan; Save checks it by analysing it, then stores it under the same name."""
+    from core.plan.analysis import analyze_plan
+    from core.plan.store import save_plan
+
+    plan_error, catalog_error = _errors()
+    training, serving = dict(payload["training"]), dict(payload["serving"])
+    gpus = _gpu_names()
+    applications = [NO_APPLICATION, *_application_names()]
+    with st.form("plan_editor"):
+        current = payload.get("application") or NO_APPLICATION
+        application = st.selectbox(
+            "Application from the catalog",
+            applications,
+            index=applications.index(current) if current in applications else 0,
+        )
+        st.markdown("**Training run** (the GPU Budget estimator's inputs)")
+        row = st.columns(4)
+        t_params = row[0].number_input("Parameters (billions)", 0.001, 100_000.0, float(training["params"]) / 1e9)
+        t_tokens = row[1].number_input(
+            "Tokens (billions; 0: 20 per parameter)", 0.0, 1e6, float(training.get("tokens") or 0) / 1e9
+        )
+        t_gpu = row[2].selectbox("GPU", gpus, index=_gpu_index(gpus, training.get("gpu")), key="plan_training_gpu")
+        t_count = row[3].number_input(
+            "GPUs (0: enough for about 90 days)", 0, 1_000_000, int(training.get("gpus") or 0)
+        )
+        row = st.columns(4)
+        t_mfu = row[0].number_input("MFU % (0: the GPU's default)", 0.0, 100.0, 100 * float(training.get("mfu") or 0))
+        t_price = row[1].number_input(
+            "Price $/GPU-hour (0: catalog)",
+            0.0,
+            1000.0,
+            float(training.get("price_per_hour") or training.get("price") or 0),
+        )
+        t_precision = row[2].selectbox(
+            "Precision", PRECISIONS, index=PRECISIONS.index(training.get("precision", "bf16"))
+        )
+        t_start = row[3].number_input("Starts in month", 0, 600, int(training.get("start_month", 0)))
+        st.markdown("**Serving**")
+        row = st.columns(4)
+        s_params = row[0].number_input(
+            "Parameters (billions)", 0.001, 100_000.0, float(serving["params"]) / 1e9, key="plan_serving_params"
+        )
+        s_gpu = row[1].selectbox("GPU", gpus, index=_gpu_index(gpus, serving.get("gpu")), key="plan_serving_gpu")
+        s_requests = row[2].number_input("Requests per day", 0, 10**10, int(serving.get("requests_per_day", 10_000)))
+        s_start = row[3].number_input(
+            "Starts in month (blank: when training ends)",
+            0,
+            600,
+            serving.get("start_month"),
+            placeholder="after training",
+        )
+        row = st.columns(4)
+        s_prompt = row[0].number_input("Prompt tokens per request", 0, 10**6, int(serving.get("prompt_tokens", 500)))
+        s_output = row[1].number_input("Output tokens per request", 1, 10**6, int(serving.get("output_tokens", 500)))
+        precision = serving.get("weight_precision", "bf16")
+        s_precision = row[2].selectbox("Weights", SERVING_PRECISIONS, index=SERVING_PRECISIONS.index(precision))
+        s_price = row[3].number_input(
+            "Price $/GPU-hour (0: catalog)",
+            0.0,
+            1000.0,
+            float(serving.get("price_per_hour") or serving.get("price") or 0),
+            key="plan_serving_price",
+        )
+        st.markdown(
+            "**Funding scenario** (as the Funding page reads it; its training and serving costs come from "
+            "the estimates above)"
+        )
+        funding_text = st.text_area("Funding scenario (JSON)", json.dumps(payload["funding"], indent=2), height=260)
+        if st.form_submit_button("Save plan", type="primary"):
+            try:
+                funding = json.loads(funding_text)
+            except json.JSONDecodeError as exc:
+                st.error(f"funding: not valid JSON ({exc.msg} at line {exc.lineno}). Nothing was saved.")
+                return
+            for key in ("price", "carbon"):
+                training.pop(key, None)
+                serving.pop(key, None)
+            training.update(
+                params=t_params * 1e9,
+                tokens=_optional(t_tokens * 1e9),
+                gpu=t_gpu,
+                gpus=int(t_count) or None,
+                mfu=_optional(t_mfu / 100),
+                price_per_hour=_optional(t_price),
+                precision=t_precision,
+                start_month=int(t_start),
+            )
+            serving.update(
+                params=s_params * 1e9,
+                gpu=s_gpu,
+                requests_per_day=float(s_requests),
+                prompt_tokens=int(s_prompt),
+                output_tokens=int(s_output),
+                weight_precision=s_precision,
+                price_per_hour=_optional(s_price),
+            )
+            serving.pop("start_month", None)
+            if s_start is not None:
+                serving["start_month"] = int(s_start)
+            updated = {
+                **payload,
+                "application": None if application == NO_APPLICATION else application,
+                "training": {k: v for k, v in training.items() if v is not None},
+                "serving": {k: v for k, v in serving.items() if v is not None},
+                "funding": funding,
+            }
+            try:
+                analyze_plan(updated, risk_paths=0)
+                save_plan(updated)
+            except (plan_error, catalog_error) as exc:
+                st.error(f"Nothing was saved. {exc}")
+            else:
+                st.session_state["plan_flash"] = f"Saved {payload['name']!r}."
+                st.rerun()
+
+
+def show_summary(result: dict) -> None:
+    """The verdict in one line, above the editor, so an edit's effect shows at once."""
+    from core.formatting import money, months
+
+    verdict = "holds" if result["holds"] else "does not hold yet"
+    runway = months(result["runway_months"], result["runway_beyond_months"])
+    line = (
+        f"**{md(result['name'])}** {verdict}: runway {md(runway)}, training {md(money(result['training_cost_usd']))}, "
+        f"serving {md(money(result['serving_monthly_usd']))} a month."
+    )
+    (st.success if result["holds"] else st.warning)(line)
