@@ -8,8 +8,9 @@ from core.funding import store as store
 from core.funding.model import ScenarioError
 from pages.ui.common import setup_page
 from pages.ui.funding import cap_table, compare, plan, risk, saved
-from pages.ui.funding.draft import apply_query_params, cached_analysis, examples
+from pages.ui.funding.draft import apply_query_params, cached_analysis, examples, set_draft
 from pages.ui.funding.editor import show_editor, show_source_picker
+from pages.ui.plan.preload import funding_draft, note, plan_from_link
 
 setup_page("Funding")
 st.title("Funding")
@@ -22,6 +23,9 @@ st.caption(
 st.session_state.setdefault("funding_draft", examples()["Seed VC"])
 st.session_state.setdefault("funding_version", 0)
 apply_query_params()
+if linked := plan_from_link("funding"):
+    set_draft(funding_draft(linked[1]))
+    note(linked[0], "its funding scenario, with training and serving costs from its GPU estimates.")
 if note := st.session_state.pop("funding_note", None):
     st.info(note)
 if query_error := st.session_state.pop("funding_query_error", None):

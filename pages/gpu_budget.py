@@ -6,6 +6,7 @@ from core.compute.gpus import list_hardware, spec_from_mapping
 from pages.ui.common import setup_page
 from pages.ui.gpu_budget import catalog as hardware_catalog
 from pages.ui.gpu_budget import grounding, prefill, saved, serving, training
+from pages.ui.plan.preload import gpu_budget_state, note, plan_from_link
 
 setup_page("GPU Budget")
 st.title("GPU Budget")
@@ -17,6 +18,9 @@ st.caption(
 
 prefill.set_defaults()
 prefill.apply_query_params()
+if linked := plan_from_link("gpu_budget"):
+    st.session_state.update(gpu_budget_state(linked[1]))
+    note(linked[0], "its training and serving inputs.")
 state = st.session_state
 catalog_rows = list_hardware()
 catalog = [spec_from_mapping(row) for row in catalog_rows]

@@ -26,6 +26,7 @@ class PageEntry:
 # The router shows these in order; the first is the home page. Material icons: this browser draws no emoji.
 PAGES = (
     PageEntry("pages/home.py", "Home", ":material/home:", "Plan"),
+    PageEntry("pages/plan.py", "Plan", ":material/edit_note:", "Plan"),
     PageEntry("pages/funding.py", "Funding", ":material/savings:", "Plan"),
     PageEntry("pages/gpu_budget.py", "GPU Budget", ":material/memory:", "Plan"),
     PageEntry("pages/applications.py", "Applications", ":material/apps:", "Plan"),

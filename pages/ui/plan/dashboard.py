@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.formatting import compact, money, months, percent
-from pages.ui.plan.state import QUERY_KEY, SELECTED
+from pages.ui.plan.state import QUERY_KEY, picker
 from pages.ui.plan.text import md
 
 FUNDING_PAGE = "pages/funding.py"
@@ -21,8 +21,7 @@ def show_picker(names: list[str]) -> str | None:
         st.info("No plan yet. Create one on the Plan page, or put the shipped examples back there.")
         st.page_link(PLAN_PAGE, label="Open the Plan page", icon=":material/edit_note:")
         return None
-    st.selectbox("Plan", names, key=SELECTED, help="Plans are created, edited, imported and exported on the Plan page")
-    return st.session_state[SELECTED]
+    return picker(names, "home", "Plans are created, edited, imported and exported on the Plan page")
 
 
 def show_verdict(result: dict) -> None:

@@ -8,7 +8,7 @@ import json
 
 import streamlit as st
 
-from pages.ui.plan.state import SELECTED
+from pages.ui.plan.state import picker, select
 from pages.ui.plan.text import md
 
 NO_APPLICATION = "(none)"
@@ -23,11 +23,6 @@ def _errors():
     return PlanError, CatalogError
 
 
-def _select(name: str) -> None:
-    st.session_state[SELECTED] = name
-    st.session_state.pop("plan_query_seen", None)
-
-
 def show_manager(names: list[str]) -> str | None:
     """The picker and every whole-plan action. Each action runs once per click (forms submit once on Enter)."""
     from core.plan import store
@@ -35,7 +30,7 @@ def show_manager(names: list[str]) -> str | None:
     plan_error, _ = _errors()
     if flash := st.session_state.pop("plan_flash", None):
         st.success(flash)
-    selected = st.selectbox("Plan", names, key=SELECTED) if names else None
+    selected = picker(names, "plan")
     new_tab, copy_tab, rename_tab, delete_tab, files_tab = st.tabs(
         ["New", "Duplicate", "Rename", "Delete", "Import / export"]
     )
@@ -49,7 +44,7 @@ def show_manager(names: list[str]) -> str | None:
             except plan_error as exc:
                 st.error(str(exc))
             else:
-                _select(created.name)
+                select(created.name)
                 st.session_state["plan_flash"] = f"Created plan {created.name!r}."
                 st.rerun()
         st.caption("Deleted an example? Put the shipped ones back with the button below.")
@@ -68,7 +63,7 @@ def show_manager(names: list[str]) -> str | None:
             except plan_error as exc:
                 st.error(str(exc))
             else:
-                _select(made)
+                select(made)
                 st.session_state["plan_flash"] = f"Duplicated as {made!r}."
                 st.rerun()
     with rename_tab, st.form("plan_rename", clear_on_submit=True):
@@ -79,14 +74,13 @@ def show_manager(names: list[str]) -> str | None:
             except plan_error as exc:
                 st.error(str(exc))
             else:
-                _select(made)
+                select(made)
                 st.session_state["plan_flash"] = f"Renamed to {made!r}."
                 st.rerun()
     with delete_tab, st.form("plan_delete"):
         sure = st.checkbox(f"Delete the plan {selected!r} (its funding and estimates go with it)")
         if st.form_submit_button("Delete", disabled=False) and sure:
             store.delete_plan(selected)
-            st.session_state.pop(SELECTED, None)
             st.session_state["plan_flash"] = f"Deleted {selected!r}."
             st.rerun()
     with files_tab:
@@ -106,7 +100,7 @@ def show_manager(names: list[str]) -> str | None:
                 except plan_error as exc:
                     st.error(f"Nothing was imported. {exc}")
                 else:
-                    _select(imported.name)
+                    select(imported.name)
                     st.session_state["plan_flash"] = f"Imported {imported.name!r}."
                     st.rerun()
     return selected

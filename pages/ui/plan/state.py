@@ -7,7 +7,7 @@ import json
 
 import streamlit as st
 
-SELECTED = "plan_selected"
+SELECTED = "plan_selected"  # the open plan, kept across pages (a widget's own state is dropped on leaving a page)
 QUERY_KEY = "plan"
 
 
@@ -26,6 +26,26 @@ def selected_name(names: list[str]) -> str | None:
     if st.session_state.get(SELECTED) not in names:
         st.session_state[SELECTED] = names[0] if names else None
     return st.session_state[SELECTED]
+
+
+def picker(names: list[str], page: str, help_text: str | None = None) -> str | None:
+    """The plan selectbox of one page, showing and changing the plan open on every page."""
+    current = selected_name(names)
+    if current is None:
+        return None
+    key = f"plan_picker_{page}"
+    st.session_state[key] = current
+
+    def remember() -> None:
+        st.session_state[SELECTED] = st.session_state[key]
+
+    st.selectbox("Plan", names, key=key, on_change=remember, help=help_text)
+    return current
+
+
+def select(name: str) -> None:
+    """Open `name` on every page (after a create, duplicate, rename or import)."""
+    st.session_state[SELECTED] = name
 
 
 def _fingerprint() -> str:
