@@ -153,7 +153,7 @@ def show_cards(result: dict, plan_name: str) -> None:
                     (
                         "Samples/s",
                         compact(run["samples_per_second"]),
-                        f"MFU {percent(run['mfu'])} on {run['device_name']}",
+                        f"MFU {percent(run['mfu'])} on {(run['device'] or '').upper()} ({run['device_name']})",
                     ),
                     ("Cost of the run", money(run["cost_usd"]), f"{run['wall_seconds']:.1f} s"),
                 ],
