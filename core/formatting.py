@@ -82,10 +82,10 @@ def percent(fraction, digits: int = 1) -> str:
 
 
 def months(value, beyond: int | None = None) -> str:
-    """14.23 → '14.2 months'; None with a horizon → 'beyond 600 months'."""
+    """14.23 → '14.2 months'; None with a horizon → '600+ months' (the money outlasts the horizon)."""
     number_ = _finite(value)
     if number_ is None:
-        return f"beyond {beyond} months" if beyond else MISSING
+        return f"{beyond}+ months" if beyond else MISSING
     return f"{number_:.1f} month" + ("" if round(number_, 1) == 1 else "s")
 
 

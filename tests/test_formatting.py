@@ -24,6 +24,6 @@ def test_counts_percent_months_and_seconds():
     assert compact(0.5) == "0.5" and compact(-1_234) == "-1.23k" and compact(1e15) == "1,000T"
     assert number(126_700, "GPU-hours") == "127k GPU-hours" and number(None, "GPU-hours") == "n/a"
     assert percent(0.4213) == "42.1%" and percent(None) == "n/a"
-    assert months(14.23) == "14.2 months" and months(1.0) == "1.0 month" and months(None, 600) == "beyond 600 months"
+    assert months(14.23) == "14.2 months" and months(1.0) == "1.0 month" and months(None, 600) == "600+ months"
     assert seconds(0.25) == "250 ms" and seconds(12.34) == "12.3 s" and seconds(600) == "10.0 min"
     assert seconds(3 * 86400) == "3 days"
