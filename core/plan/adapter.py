@@ -8,7 +8,6 @@ time; its flat monthly compute (laptops, experiments) stays as the founder wrote
 from __future__ import annotations
 
 import dataclasses
-import math
 
 import numpy as np
 
@@ -21,7 +20,7 @@ from core.compute.estimate import (
 )
 from core.compute.gpus import GpuLookupError, resolve_gpu
 from core.funding.analysis import analyze
-from core.funding.cashflow import plan_runway, project
+from core.funding.cashflow import project
 from core.funding.exits import founder_ownership
 from core.funding.model import (
     MAX_HORIZON_MONTHS,
@@ -107,13 +106,8 @@ def funding_scenario(plan: Plan, training: dict, serving: dict) -> Scenario:
 
 
 def funding_analysis(scenario: Scenario, risk_paths: int, seed: int) -> dict:
-    result = analyze(scenario, risk_paths=risk_paths, seed=seed)
-    if "lowest_cash_usd" not in result:
-        monthly = result["monthly"]
-        lowest = min(range(len(monthly)), key=lambda month: monthly[month]["cash"])
-        result["lowest_cash_usd"] = monthly[lowest]["cash"]
-        result["lowest_cash_month"] = lowest
-    return result
+    """core.funding's analysis: runway, lowest cash, cushion before each raise, cap tables, exits, Monte Carlo."""
+    return analyze(scenario, risk_paths=risk_paths, seed=seed)
 
 
 def money_through(scenario: Scenario, months: int) -> dict:
@@ -145,28 +139,6 @@ def money_through(scenario: Scenario, months: int) -> dict:
     total["needed"] = total["training"] + total["serving"] + total["other_compute"] + total["team"] + total["other"]
     total["months"] = months
     return total
-
-
-def equity_raises(scenario: Scenario) -> list[tuple[int, str, object]]:
-    """(index, name, event) of every SAFE or priced round after month 0, in the order they land."""
-    raises = [
-        (index, scenario.event_name(index), event)
-        for index, event in enumerate(scenario.rounds)
-        if event.kind in ("safe", "priced") and event.month > 0
-    ]
-    return sorted(raises, key=lambda item: (item[2].month, item[0]))
-
-
-def cushion_before(scenario: Scenario, index: int) -> float:
-    """Months the cash lasts past a raise's month if neither it nor any later raise comes: the cushion."""
-    month = scenario.rounds[index].month
-    kept = [
-        event
-        for number, event in enumerate(scenario.rounds)
-        if event.kind not in ("safe", "priced") or event.month < month or (event.month == month and number < index)
-    ]
-    runway = plan_runway(scenario.model_copy(update={"rounds": kept}))
-    return (runway if math.isfinite(runway) else float(MAX_HORIZON_MONTHS)) - month
 
 
 def net_burn(scenario: Scenario, start: int, months: int) -> float:

@@ -69,7 +69,7 @@ def analyze_plan(plan: Plan | dict, risk_paths: int = 10_000, seed: int = 0) -> 
         "lowest_cash_month": funding["lowest_cash_month"],
         "training_cost_usd": training["cost_usd"],
         "serving_monthly_usd": serving["monthly_cost_usd"],
-        "founder_ownership_final": adapter.founders_after(scenario, None),
+        "founder_ownership_final": funding["founder_ownership_end"],
         "founder_ownership_after_round": adapter.founders_after(scenario, founder_index),
         "founder_round": scenario.event_name(founder_index) if founder_index is not None else None,
         "application_score": application["feasibility"]["score"] if application else None,

@@ -15,7 +15,7 @@ import math
 
 from core.formatting import money, months, percent
 from core.plan import adapter
-from core.plan.model import Thresholds
+from core.plan.model import PlanError, Thresholds
 
 PRE_MONEY_SEARCH_STEPS = 40
 
@@ -69,33 +69,44 @@ def money_check(scenario, thresholds: Thresholds, training: dict, serving: dict)
     return _check("money", "Money covers training, serving and the team", balance >= 0, balance, 0.0, sentence, fix)
 
 
-def cushion_check(scenario, thresholds: Thresholds) -> dict:
-    raises = adapter.equity_raises(scenario)
+def cushion_check(scenario, funding: dict, thresholds: Thresholds) -> dict:
+    """The funding analysis's cushion before each raise: months the cash lasts past the raise's month with only the
+    raises before it (None: it never runs out)."""
     limit = thresholds.min_cushion_months
-    if not raises:
+    label = f"At least {limit:g} months of cash before every raise"
+    rows = funding["cushion_before_raises"]
+    if not rows:
         sentence = "No raise after month 0, so no plan depends on a round closing on time."
-        return _check(
-            "cushion", f"At least {limit:g} months of cash before every raise", True, None, limit, sentence, None
-        )
-    cushions = [(adapter.cushion_before(scenario, index), index, name, event) for index, name, event in raises]
-    worst, index, name, event = min(cushions, key=lambda item: item[0])
-    listed = ", ".join(f"{item[2]} (month {item[3].month}) {item[0]:.1f}" for item in cushions)
+        return _check("cushion", label, True, None, limit, sentence, None)
+
+    def cushion(row: dict) -> float:
+        return math.inf if row["cushion_months"] is None else row["cushion_months"]
+
+    listed = ", ".join(
+        f"{row['round']} (month {row['month']}) "
+        + ("never short" if row["cushion_months"] is None else f"{row['cushion_months']:.1f}")
+        for row in rows
+    )
+    worst = min(rows, key=cushion)
+    if worst["cushion_months"] is None:
+        sentence = f"Months of cash left if a raise did not come: {listed}: no raise is needed to stay alive."
+        return _check("cushion", label, True, None, limit, sentence, None)
+    value = worst["cushion_months"]
     sentence = (
-        f"Months of cash left if a raise did not come: {listed}. The thinnest is {name} with "
-        f"{months(worst)} (threshold {limit:g})."
+        f"Months of cash left if a raise did not come: {listed}. The thinnest is {worst['round']} with "
+        f"{months(value)} (threshold {limit:g})."
     )
     fix = None
-    if worst < limit:
-        missing = limit - worst
-        burn = max(adapter.net_burn(scenario, max(event.month, 0), max(1, math.ceil(missing))), 0.0)
-        earlier = max(0, event.month - math.ceil(missing))
+    if value < limit:
+        missing = limit - value
+        burn = max(adapter.net_burn(scenario, worst["month"], max(1, math.ceil(missing))), 0.0)
+        earlier = max(0, worst["month"] - math.ceil(missing))
         fix = (
-            f"Close {name} by month {earlier} instead of {event.month}, or raise about {money(missing * burn)} more "
-            f"before it (a bigger SAFE), or hire later to cut the {money(burn)}/month burn."
+            f"Close {worst['round']} by month {earlier} instead of {worst['month']}, or raise about "
+            f"{money(missing * burn)} more before it (a bigger SAFE), or hire later to cut the "
+            f"{money(burn)}/month burn."
         )
-    return _check(
-        "cushion", f"At least {limit:g} months of cash before every raise", worst >= limit, worst, limit, sentence, fix
-    )
+    return _check("cushion", label, value >= limit, value, limit, sentence, fix)
 
 
 def survival_check(funding: dict, thresholds: Thresholds) -> dict:
@@ -132,7 +143,7 @@ def founder_round_index(scenario, thresholds: Thresholds) -> int | None:
         for index in range(len(scenario.rounds)):
             if scenario.event_name(index).lower() == wanted:
                 return index
-        raise adapter.PlanError(
+        raise PlanError(
             f"thresholds.founder_round: the funding scenario has no round called {thresholds.founder_round!r}"
         )
     priced = [index for index, event in enumerate(scenario.rounds) if event.kind == "priced"]
@@ -142,6 +153,8 @@ def founder_round_index(scenario, thresholds: Thresholds) -> int | None:
 def _pre_money_for(scenario, index: int, target: float) -> float | None:
     """The lowest pre-money (to 1%) at which founders keep `target` after the round, if one below 100× exists."""
     event = scenario.rounds[index]
+    if event.pre_money is None:  # priced by price_per_share
+        return None
     low, high = event.pre_money, event.pre_money * 100
     if adapter.founders_after(adapter.with_round(scenario, index, pre_money=high), index) < target:
         return None
@@ -175,8 +188,8 @@ def founder_check(scenario, thresholds: Thresholds) -> dict:
                 f"Raise {scenario.event_name(index)} at a pre-money of at least {money(pre_money)} (now "
                 f"{money(event.pre_money)}), or raise less than {money(event.amount)}, or a smaller option pool."
                 if pre_money
-                else f"Founders are below {percent(limit, 0)} before {scenario.event_name(index)}: smaller or "
-                "higher-capped SAFEs, or a smaller option pool."
+                else f"Raise less than {money(event.amount)} in {scenario.event_name(index)} or at a higher price; "
+                "smaller or higher-capped SAFEs; or a smaller option pool."
             )
         else:
             fix = (
@@ -188,7 +201,7 @@ def founder_check(scenario, thresholds: Thresholds) -> dict:
 def verdict(scenario, funding: dict, thresholds: Thresholds, training: dict, serving: dict) -> dict:
     checks = [
         money_check(scenario, thresholds, training, serving),
-        cushion_check(scenario, thresholds),
+        cushion_check(scenario, funding, thresholds),
         survival_check(funding, thresholds),
         founder_check(scenario, thresholds),
     ]
