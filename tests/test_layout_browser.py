@@ -3,6 +3,8 @@ metric is cut off, no tab strip or table runs past the screen, no error box."""
 
 from __future__ import annotations
 
+import json
+
 from tests.browser import chromium_browser, error_texts, streamlit_server, wait_for_script
 
 WIDTHS = (1400, 390)
@@ -26,13 +28,19 @@ def page_paths() -> list[str]:
 
 def store_a_measured_run() -> None:
     """A run with the long figures a real one has (the layout is under test here, not the trainer)."""
+    from datetime import UTC, datetime
+
     from db.engine import session_scope
     from db.models import ClassMetric, EpochMetric, TrainingRun
 
     with session_scope() as session:
         run = TrainingRun(
             status="succeeded", variant="fast", backend="tensorflow", device="cpu", device_name="Intel Xeon CPU",
-            dataset="mnist", n_train=60_000, n_test=10_000, epochs=5, batch_size=32, seed=0, params=567_434,
+            dataset="mnist", dataset_origin="keras cache ~/.keras/datasets/mnist.npz", dataset_hash="ab" * 32,
+            framework_versions={"tensorflow": "2.21.0", "keras": "3.15.1"},
+            confusion_matrix=[[980 if row == col else 2 for col in range(10)] for row in range(10)],
+            finished_at=datetime.now(UTC), n_train=60_000, n_test=10_000, epochs=5, batch_size=32, seed=0,
+            params=567_434,
             wall_seconds=3.0751, samples_per_second=97_560.42, flops_per_sample=3_399_168, achieved_flops=3.316e11,
             peak_flops=1.2e12, mfu=0.2763, power_watts=30.0, energy_kwh=2.56e-5, price_per_hour=0.085,
             cost_usd=7.26e-5, test_accuracy=0.9812, test_loss=0.0634,
@@ -68,4 +76,4 @@ def test_headline_metrics_fit_at_desktop_and_phone_widths(data_home):
                 if errors := error_texts(page):
                     problems[f"{where}: errors"] = errors
             page.close()
-    assert problems == {}
+    assert not problems, json.dumps(problems, indent=1)
