@@ -50,7 +50,7 @@ def test_page_renders_the_headline_and_every_tab():
     )
     assert metric(at, "Runway on cash in hand").endswith("months")
     assert metric(at, "Runway if every raise closes") == "600+ months"
-    assert metric(at, "Lowest cash") == "$404.7k"  # the one money format: $518, $3.4k, $1.2M
+    assert metric(at, "Lowest cash") == "$405k"  # the one money format (core.formatting): $518, $3.4k, $1.2M
     assert "%" in metric(at, "P(out of cash before month)")
     assert len(at.get("plotly_chart")) >= 6
     assert [t.label for t in at.tabs] == ["Plan", "Cap table & exits", "Risk", "Four advantages", "Saved scenarios"]

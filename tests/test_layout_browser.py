@@ -12,8 +12,10 @@ WIDTHS = (1400, 390)
 CUT_METRICS = """() => Array.from(document.querySelectorAll('[data-testid="stMetricValue"]'))
   .filter(el => [el, ...el.querySelectorAll('*')].some(n => n.scrollWidth > n.clientWidth + 1))
   .map(el => el.innerText)"""
-OVERFLOWING_TABS = """() => Array.from(document.querySelectorAll('[data-baseweb="tab-list"]'))
-  .filter(el => el.scrollWidth > el.clientWidth + 1).map(el => el.innerText.replace(/\\n/g, ' | '))"""
+OVERFLOWING_TABS = """() => Array.from(document.querySelectorAll('[data-testid="stTabs"]')).filter(tabs => {
+    const edge = tabs.getBoundingClientRect().right;
+    return Array.from(tabs.querySelectorAll('[role="tab"]')).some(tab => tab.getBoundingClientRect().right > edge + 1);
+  }).map(tabs => Array.from(tabs.querySelectorAll('[role="tab"]')).map(tab => tab.innerText).join(' | '))"""
 PAGE_WIDER_THAN_SCREEN = """() => {
   const main = document.querySelector('[data-testid="stMain"]') || document.body;
   return main.scrollWidth > window.innerWidth + 1 ? main.scrollWidth : 0;

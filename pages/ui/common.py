@@ -49,8 +49,15 @@ def _database_ready(url: str) -> bool:
     return True
 
 
+# A phone-width screen (390 px) wraps a page's tab strip onto a second line instead of hiding tabs past the edge.
+PAGE_STYLE = """<style>
+[data-testid="stTabs"] [role="tablist"] { flex-wrap: wrap; row-gap: 0.25rem; }
+</style>"""
+
+
 def configure_page(title: str, layout: str = "wide") -> None:
     st.set_page_config(page_title=f"{title} · ModelRunway", layout=layout)
+    st.html(PAGE_STYLE)
 
 
 def ensure_database() -> None:
