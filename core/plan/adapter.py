@@ -11,6 +11,7 @@ import dataclasses
 
 import numpy as np
 
+from core.compute.architectures import ArchitectureError, architecture_from_mapping, preset
 from core.compute.estimate import (
     EstimateInputError,
     ServingInputs,
@@ -32,39 +33,83 @@ from core.funding.model import (
 )
 from core.plan.model import Plan, PlanError
 
-# Names the estimator's CLI uses for two of its inputs.
-ALIASES = {"price": "price_per_hour", "carbon": "carbon_kg_per_kwh"}
-TRAINING_FIELDS = tuple(field.name for field in dataclasses.fields(TrainingInputs))
-SERVING_FIELDS = tuple(field.name for field in dataclasses.fields(ServingInputs))
+# The plan's training and serving sections take the estimator CLI's option names (python -m core.estimate train|
+# serve), with - or _; a few dataclass names are accepted too. They become the same inputs the CLI builds, so the
+# plan's training cost is the CLI's figure for the same options.
+SHAPE_KEYS = ("layers", "hidden", "heads", "kv_heads", "ffn", "vocab", "head_dim", "experts", "active_experts",
+              "shared_experts", "moe_ffn", "dense_layers", "mlp", "tied_embeddings")  # fmt: skip
+TRAINING_KEYS = {
+    "tokens": "tokens", "gpus": "gpus", "mfu": "mfu", "price": "price_per_hour", "price_per_hour": "price_per_hour",
+    "pricing": "pricing", "precision": "precision", "pue": "pue", "carbon": "carbon_kg_per_kwh",
+    "carbon_kg_per_kwh": "carbon_kg_per_kwh", "context": "context", "mode": "mode", "lora_rank": "lora_rank",
+    "zero": "zero_stage", "zero_stage": "zero_stage", "tp": "tensor_parallel", "tensor_parallel": "tensor_parallel",
+    "pp": "pipeline_parallel", "pipeline_parallel": "pipeline_parallel", "recompute": "recompute",
+    "micro_batch": "micro_batch", "global_batch": "global_batch_tokens", "global_batch_tokens": "global_batch_tokens",
+    "target_days": "target_days", "checkpoint_overhead": "checkpoint_overhead",
+    "failure_overhead": "failure_overhead", "eval_overhead": "eval_overhead", "ablations": "ablation_multiple",
+    "ablation_multiple": "ablation_multiple",
+}  # fmt: skip
+SERVING_KEYS = {
+    "batch": "batch", "context": "context", "prompt_tokens": "prompt_tokens", "output_tokens": "output_tokens",
+    "requests_per_day": "requests_per_day", "peak_to_average": "peak_to_average",
+    "gpus_per_replica": "gpus_per_replica", "weight_precision": "weight_precision", "kv_precision": "kv_precision",
+    "mbu": "mbu", "price": "price_per_hour", "price_per_hour": "price_per_hour", "pricing": "pricing",
+}  # fmt: skip
+MODEL_KEYS = ("model", "params", "active_params", *SHAPE_KEYS)
+LOWERCASE = ("precision", "weight_precision", "kv_precision")
 
 
-def _estimator_inputs(plan: Plan, part: str, kind, fields: tuple[str, ...]):
-    values = {}
+def _architecture(part: str, options: dict):
+    """A preset, a shape or nothing (a bare parameter count), exactly as the estimator CLI reads its model flags."""
+    shape = {key: options[key] for key in SHAPE_KEYS if options.get(key) is not None}
+    shape_given = {key: value for key, value in shape.items() if key not in ("mlp", "tied_embeddings")}
+    if options.get("model") and (shape_given or options.get("params") is not None):
+        raise PlanError(f"{part}.model: give a preset, or a parameter count or shape, not both")
+    if options.get("model"):
+        return preset(options["model"])
+    if not shape_given:
+        if options.get("params") is None:
+            raise PlanError(f"{part}.params: required (or model: a preset, or the shape keys)")
+        return None
+    if options.get("params") is not None:
+        raise PlanError(f"{part}.params: give the shape or params, not both")
+    return architecture_from_mapping(shape)
+
+
+def _estimator_inputs(plan: Plan, part: str, kind, keys: dict):
+    options = {}
     for key, value in plan.estimator_inputs(part).items():
-        field = ALIASES.get(key.replace("-", "_"), key.replace("-", "_"))
-        if field not in fields:
-            raise PlanError(f"{part}.{key}: not an estimator input (known: {', '.join(fields)}, start_month)")
-        values[field] = value
-    for required in ("params", "gpu"):
-        if values.get(required) is None:
-            raise PlanError(f"{part}.{required}: required")
-    if not isinstance(values["gpu"], str):
-        raise PlanError(f"{part}.gpu: a catalog GPU name such as 'H100 SXM', got {values['gpu']!r}")
+        name = key.replace("-", "_")
+        if name not in keys and name not in MODEL_KEYS and name != "gpu":
+            known = ", ".join(["model", "params", "active_params", "gpu", *keys])
+            raise PlanError(f"{part}.{key}: not an estimator input (known: {known}, the shape keys, start_month)")
+        options[name] = value
+    if not isinstance(options.get("gpu"), str):
+        raise PlanError(f"{part}.gpu: required, a catalog GPU name such as 'H100 SXM'")
     try:
-        values["gpu"] = resolve_gpu(values["gpu"])
-        return kind(**values)
+        architecture = _architecture(part, options)
+        values = {keys[key]: value for key, value in options.items() if key in keys and value is not None}
+        values.update({key: str(values[key]).lower() for key in LOWERCASE if key in values})
+        if architecture is None:
+            values.update(params=options["params"], active_params=options.get("active_params"))
+        return kind(gpu=resolve_gpu(options["gpu"]), architecture=architecture, **values)
     except GpuLookupError as exc:
         raise PlanError(f"{part}.gpu: {exc.args[0]}") from None
-    except EstimateInputError as exc:
+    except (EstimateInputError, ArchitectureError) as exc:
         raise PlanError(f"{part}.{exc.args[0]}") from None
 
 
 def training_inputs(plan: Plan) -> TrainingInputs:
-    return _estimator_inputs(plan, "training", TrainingInputs, TRAINING_FIELDS)
+    return _estimator_inputs(plan, "training", TrainingInputs, TRAINING_KEYS)
 
 
 def serving_inputs(plan: Plan) -> ServingInputs:
-    return _estimator_inputs(plan, "serving", ServingInputs, SERVING_FIELDS)
+    return _estimator_inputs(plan, "serving", ServingInputs, SERVING_KEYS)
+
+
+def inputs_as_dict(inputs) -> dict:
+    """The estimator inputs as plain data: the preset's name under architecture, its shape under architecture_shape."""
+    return {**inputs.as_dict(), "architecture_shape": inputs.architecture.as_dict() if inputs.architecture else None}
 
 
 def training_estimate(plan: Plan) -> dict:

@@ -12,8 +12,10 @@ from pages.ui.plan.state import picker, select
 from pages.ui.plan.text import md
 
 NO_APPLICATION = "(none)"
-PRECISIONS = ("bf16", "fp16", "fp8", "fp32")
-SERVING_PRECISIONS = ("bf16", "fp16", "fp8", "int8", "int4")
+BY_COUNT = "(parameter count)"
+BY_SHAPE = "(the shape in the plan file)"
+AUTO = "auto"
+PRICINGS = ("on_demand", "reserved", "spot")
 
 
 def _errors():
@@ -134,8 +136,37 @@ def _optional(value: float | None) -> float | None:
     return None if value in (None, 0) else float(value)
 
 
+def _model_choice(section: dict, column, key: str) -> tuple[str, float | None]:
+    """A preset, the section's own shape, or a bare parameter count; returns the choice and the count in billions."""
+    from core.compute.architectures import presets
+
+    shape_keys = ("layers", "hidden", "heads", "vocab")
+    options = [BY_COUNT, *presets()]
+    if any(k in section for k in shape_keys):
+        options.insert(1, BY_SHAPE)
+    current = section.get("model") or (BY_SHAPE if BY_SHAPE in options else BY_COUNT)
+    choice = column.selectbox("Model", options, index=options.index(current) if current in options else 0, key=key)
+    return choice, float(section.get("params") or 7e9) / 1e9
+
+
+def _apply_model(section: dict, choice: str, params_b: float) -> dict:
+    """The section with the model keys the choice implies (a preset, the shape as it was, or a count)."""
+    kept = {k: v for k, v in section.items() if k not in ("model", "params", "active_params") or choice == BY_SHAPE}
+    if choice == BY_COUNT:
+        shape = ("layers", "hidden", "heads", "kv_heads", "ffn", "vocab", "head_dim", "experts", "active_experts")
+        return {**{k: v for k, v in kept.items() if k not in shape}, "params": params_b * 1e9}
+    if choice == BY_SHAPE:
+        return kept
+    return {**kept, "model": choice}
+
+
+def _index(options: tuple, value, default: int = 0) -> int:
+    return options.index(value) if value in options else default
+
+
 def show_editor(payload: dict) -> None:
     """One form for the whole plan; Save checks it by analysing it, then stores it under the same name."""
+    from core.compute.estimate import MODES, PRECISIONS, SERVING_PRECISIONS
     from core.plan.analysis import analyze_plan
     from core.plan.store import save_plan
 
@@ -143,112 +174,91 @@ def show_editor(payload: dict) -> None:
     training, serving = dict(payload["training"]), dict(payload["serving"])
     gpus = _gpu_names()
     applications = [NO_APPLICATION, *_application_names()]
+    precisions, serving_precisions = (AUTO, *PRECISIONS), (AUTO, *SERVING_PRECISIONS)
     with st.form("plan_editor"):
         current = payload.get("application") or NO_APPLICATION
         application = st.selectbox(
-            "Application from the catalog",
-            applications,
+            "Application from the catalog", applications,
             index=applications.index(current) if current in applications else 0,
-        )
+        )  # fmt: skip
         st.markdown("**Training run** (the GPU Budget estimator's inputs)")
         row = st.columns(4)
-        t_params = row[0].number_input("Parameters (billions)", 0.001, 100_000.0, float(training["params"]) / 1e9)
-        t_tokens = row[1].number_input(
-            "Tokens (billions; 0: 20 per parameter)", 0.0, 1e6, float(training.get("tokens") or 0) / 1e9
-        )
-        t_gpu = row[2].selectbox("GPU", gpus, index=_gpu_index(gpus, training.get("gpu")), key="plan_training_gpu")
-        t_count = row[3].number_input(
-            "GPUs (0: enough for about 90 days)", 0, 1_000_000, int(training.get("gpus") or 0)
-        )
+        t_model, t_params = _model_choice(training, row[0], "plan_training_model")
+        t_params = row[1].number_input("Parameters, billions (with a count)", 0.001, 100_000.0, t_params)
+        t_tokens = row[2].number_input("Tokens, billions (0: 20 per parameter)", 0.0, 1e6,
+                                       float(training.get("tokens") or 0) / 1e9)  # fmt: skip
+        t_mode = row[3].selectbox("Mode", MODES, index=_index(MODES, training.get("mode", "full")))
         row = st.columns(4)
-        t_mfu = row[0].number_input("MFU % (0: the GPU's default)", 0.0, 100.0, 100 * float(training.get("mfu") or 0))
-        t_price = row[1].number_input(
-            "Price $/GPU-hour (0: catalog)",
-            0.0,
-            1000.0,
-            float(training.get("price_per_hour") or training.get("price") or 0),
-        )
-        t_precision = row[2].selectbox(
-            "Precision", PRECISIONS, index=PRECISIONS.index(training.get("precision", "bf16"))
-        )
-        t_start = row[3].number_input("Starts in month", 0, 600, int(training.get("start_month", 0)))
+        t_gpu = row[0].selectbox("GPU", gpus, index=_gpu_index(gpus, training.get("gpu")), key="plan_training_gpu")
+        t_count = row[1].number_input("GPUs (0: about 90 days)", 0, 1_000_000, int(training.get("gpus") or 0))
+        t_precision = row[2].selectbox("Precision", precisions, index=_index(precisions, training.get("precision")))
+        t_start = row[3].number_input("Training starts in month", 0, 600, int(training.get("start_month", 0)))
+        row = st.columns(4)
+        t_mfu = row[0].number_input("MFU % (0: fitted default)", 0.0, 100.0, 100 * float(training.get("mfu") or 0))
+        t_price = row[1].number_input("$/GPU-hour (0: catalog)", 0.0, 1000.0,
+                                      float(training.get("price") or training.get("price_per_hour") or 0))  # fmt: skip
+        t_pricing = row[2].selectbox("Pricing", PRICINGS, index=_index(PRICINGS, training.get("pricing", "on_demand")))
         st.markdown("**Serving**")
         row = st.columns(4)
-        s_params = row[0].number_input(
-            "Parameters (billions)", 0.001, 100_000.0, float(serving["params"]) / 1e9, key="plan_serving_params"
-        )
-        s_gpu = row[1].selectbox("GPU", gpus, index=_gpu_index(gpus, serving.get("gpu")), key="plan_serving_gpu")
-        s_requests = row[2].number_input("Requests per day", 0, 10**10, int(serving.get("requests_per_day", 10_000)))
-        s_start = row[3].number_input(
-            "Starts in month (blank: when training ends)",
-            0,
-            600,
-            serving.get("start_month"),
-            placeholder="after training",
-        )
+        s_model, s_params = _model_choice(serving, row[0], "plan_serving_model")
+        s_params = row[1].number_input("Parameters, billions (with a count)", 0.001, 100_000.0, s_params,
+                                       key="plan_serving_params")  # fmt: skip
+        s_gpu = row[2].selectbox("GPU", gpus, index=_gpu_index(gpus, serving.get("gpu")), key="plan_serving_gpu")
+        s_start = row[3].number_input("Serving starts in month (blank: after training)", 0, 600,
+                                      serving.get("start_month"), placeholder="after training")  # fmt: skip
         row = st.columns(4)
-        s_prompt = row[0].number_input("Prompt tokens per request", 0, 10**6, int(serving.get("prompt_tokens", 500)))
-        s_output = row[1].number_input("Output tokens per request", 1, 10**6, int(serving.get("output_tokens", 500)))
-        precision = serving.get("weight_precision", "bf16")
-        s_precision = row[2].selectbox("Weights", SERVING_PRECISIONS, index=SERVING_PRECISIONS.index(precision))
-        s_price = row[3].number_input(
-            "Price $/GPU-hour (0: catalog)",
-            0.0,
-            1000.0,
-            float(serving.get("price_per_hour") or serving.get("price") or 0),
-            key="plan_serving_price",
-        )
-        st.markdown(
-            "**Funding scenario** (as the Funding page reads it; its training and serving costs come from "
-            "the estimates above)"
-        )
+        s_requests = row[0].number_input("Requests per day", 0, 10**10, int(serving.get("requests_per_day", 10_000)))
+        s_prompt = row[1].number_input("Prompt tokens each", 0, 10**6, int(serving.get("prompt_tokens", 500)))
+        s_output = row[2].number_input("Output tokens each", 1, 10**6, int(serving.get("output_tokens", 500)))
+        s_context = row[3].number_input("Context per sequence", 1, 10**6, int(serving.get("context", 4096)))
+        row = st.columns(4)
+        s_precision = row[0].selectbox("Weights", serving_precisions,
+                                       index=_index(serving_precisions, serving.get("weight_precision")))  # fmt: skip
+        s_price = row[1].number_input("$/GPU-hour (0: catalog)", 0.0, 1000.0,
+                                      float(serving.get("price") or serving.get("price_per_hour") or 0),
+                                      key="plan_serving_price")  # fmt: skip
+        s_pricing = row[2].selectbox("Pricing", PRICINGS, index=_index(PRICINGS, serving.get("pricing", "on_demand")),
+                                     key="plan_serving_pricing")  # fmt: skip
+        st.markdown("**Funding scenario** (as the Funding page reads it; its training and serving costs come from "
+                    "the estimates above)")  # fmt: skip
         funding_text = st.text_area("Funding scenario (JSON)", json.dumps(payload["funding"], indent=2), height=260)
-        if st.form_submit_button("Save plan", type="primary"):
-            try:
-                funding = json.loads(funding_text)
-            except json.JSONDecodeError as exc:
-                st.error(f"funding: not valid JSON ({exc.msg} at line {exc.lineno}). Nothing was saved.")
-                return
-            for key in ("price", "carbon"):
-                training.pop(key, None)
-                serving.pop(key, None)
-            training.update(
-                params=t_params * 1e9,
-                tokens=_optional(t_tokens * 1e9),
-                gpu=t_gpu,
-                gpus=int(t_count) or None,
-                mfu=_optional(t_mfu / 100),
-                price_per_hour=_optional(t_price),
-                precision=t_precision,
-                start_month=int(t_start),
-            )
-            serving.update(
-                params=s_params * 1e9,
-                gpu=s_gpu,
-                requests_per_day=float(s_requests),
-                prompt_tokens=int(s_prompt),
-                output_tokens=int(s_output),
-                weight_precision=s_precision,
-                price_per_hour=_optional(s_price),
-            )
-            serving.pop("start_month", None)
-            if s_start is not None:
-                serving["start_month"] = int(s_start)
-            updated = {
-                **payload,
-                "application": None if application == NO_APPLICATION else application,
-                "training": {k: v for k, v in training.items() if v is not None},
-                "serving": {k: v for k, v in serving.items() if v is not None},
-                "funding": funding,
-            }
-            try:
-                analyze_plan(updated, risk_paths=0)
-                save_plan(updated)
-            except (plan_error, catalog_error) as exc:
-                st.error(f"Nothing was saved. {exc}")
-            else:
-                st.session_state["plan_flash"] = f"Saved {payload['name']!r}."
-                st.rerun()
+        if not st.form_submit_button("Save plan", type="primary"):
+            return
+    try:
+        funding = json.loads(funding_text)
+    except json.JSONDecodeError as exc:
+        st.error(f"funding: not valid JSON ({exc.msg} at line {exc.lineno}). Nothing was saved.")
+        return
+    for section in (training, serving):
+        for key in ("price_per_hour", "carbon_kg_per_kwh"):
+            section.pop(key, None)
+    training = _apply_model(training, t_model, t_params)
+    training.update(
+        tokens=_optional(t_tokens * 1e9), mode=t_mode, gpu=t_gpu, gpus=int(t_count) or None,
+        precision=None if t_precision == AUTO else t_precision, start_month=int(t_start), mfu=_optional(t_mfu / 100),
+        price=_optional(t_price), pricing=t_pricing,
+    )  # fmt: skip
+    serving = _apply_model(serving, s_model, s_params)
+    serving.update(
+        gpu=s_gpu, requests_per_day=int(s_requests), prompt_tokens=int(s_prompt), output_tokens=int(s_output),
+        context=int(s_context), weight_precision=None if s_precision == AUTO else s_precision,
+        price=_optional(s_price), pricing=s_pricing, start_month=None if s_start is None else int(s_start),
+    )  # fmt: skip
+    updated = {
+        **payload,
+        "application": None if application == NO_APPLICATION else application,
+        "training": {k: v for k, v in training.items() if v is not None},
+        "serving": {k: v for k, v in serving.items() if v is not None},
+        "funding": funding,
+    }
+    try:
+        analyze_plan(updated, risk_paths=0)
+        save_plan(updated)
+    except (plan_error, catalog_error) as exc:
+        st.error(f"Nothing was saved. {exc}")
+    else:
+        st.session_state["plan_flash"] = f"Saved {payload['name']!r}."
+        st.rerun()
 
 
 def show_summary(result: dict) -> None:
