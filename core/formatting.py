@@ -103,3 +103,54 @@ def seconds(value) -> str:
     if number_ < 172800:
         return f"{number_ / 3600:.1f} h"
     return f"{compact(number_ / 86400)} days"
+
+
+def money_range(low, high) -> str:
+    """'$450k–$906k'; 'n/a' when either end is missing (no price)."""
+    if _finite(low) is None or _finite(high) is None:
+        return MISSING
+    return f"{money(low)}–{money(high)}"
+
+
+def duration(hours) -> str:
+    """A wall-clock time in the unit that keeps it readable, never '0.0 days': '45 min', '3.4 h', '12.5 days'."""
+    number_ = _finite(hours)
+    if number_ is None:
+        return MISSING
+    minutes = number_ * 60
+    if minutes < 1:
+        return "under a minute"
+    if minutes < 90:
+        return f"{minutes:.0f} min"
+    if number_ < 48:
+        return f"{number_:.1f} h"
+    days = number_ / 24
+    if days < 120:
+        return f"{days:.1f} days"
+    if days < 730:
+        return f"{days / 30.44:.1f} months"
+    return f"{days / 365.25:.1f} years"
+
+
+def duration_range(low_hours, high_hours) -> str:
+    return f"{duration(low_hours)} – {duration(high_hours)}"
+
+
+def milliseconds(value) -> str:
+    """'850 ms', '12.3 ms', '1.25 s'."""
+    number_ = _finite(value)
+    if number_ is None:
+        return MISSING
+    if number_ >= 1000:
+        return f"{number_ / 1000:.2f} s"
+    return f"{number_:.1f} ms" if number_ < 100 else f"{number_:.0f} ms"
+
+
+def gigabytes(value) -> str:
+    """'68 GB', '1.2 TB'."""
+    number_ = _finite(value)
+    if number_ is None:
+        return MISSING
+    if number_ >= 1000:
+        return f"{number_ / 1000:.3g} TB"
+    return f"{number_:.3g} GB"

@@ -70,7 +70,7 @@ def test_detail_shows_the_score_breakdown_and_the_compute_budget():
     at.selectbox(key="app_detail_name").set_value("Credit scoring and underwriting").run()
     metrics = {metric.label: metric.value for metric in at.metric}
     assert metrics["Feasibility"] == "38 / 100"  # worked example in test_catalog
-    assert metrics["Typical model size"] == "8 B params"
+    assert metrics["Typical model size"] == "8B params"
     assert metrics["Training compute"].startswith("$") and metrics["Serving"].endswith("/month")
     breakdown = next(df.value for df in at.dataframe if "contribution" in df.value.columns)
     assert breakdown["contribution"].sum() == pytest.approx(38.11, abs=0.01)

@@ -7,9 +7,9 @@ from streamlit.testing.v1 import AppTest
 
 from core.compute.architectures import preset
 from core.compute.estimate import ServingInputs, TrainingInputs, estimate_serving, estimate_training
-from core.compute.formatting import compact, money
 from core.compute.gpus import get_hardware, list_hardware
 from core.compute.mfu import effective_mfu, published_runs
+from core.formatting import compact, money
 from tests import apptest
 
 

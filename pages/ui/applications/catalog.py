@@ -5,7 +5,8 @@ import plotly.express as px
 import streamlit as st
 
 from core.applications.catalog import LIST_FIELDS, feasibility
-from pages.ui.applications.shared import count, link_buttons, show_details
+from core.formatting import compact
+from pages.ui.applications.shared import link_buttons, show_details
 
 
 def show(shown: list[dict], all_scenarios: list[dict], weights, weights_line: str) -> None:
@@ -57,7 +58,7 @@ def show(shown: list[dict], all_scenarios: list[dict], weights, weights_line: st
                 st.caption(f"{scenario['sector']} · {scenario['horizon']} · {scenario['maturity']}")
                 st.markdown(
                     f"Feasibility **{scenario['feasibility_score']:.0f}**/100 · "
-                    f"{count(scenario['typical_params'])} params · {scenario['typical_model']}"
+                    f"{compact(scenario['typical_params'])} params · {scenario['typical_model']}"
                 )
                 st.markdown(
                     f"Regulatory risk :{'red' if scenario['regulatory_risk'] == 'high' else 'orange' if scenario['regulatory_risk'] == 'medium' else 'green'}-badge[{scenario['regulatory_risk']}] "  # noqa: E501

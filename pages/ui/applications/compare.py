@@ -5,7 +5,8 @@ import plotly.express as px
 import streamlit as st
 
 from core.applications.catalog import FIELDS, LIST_FIELDS, compute_budget, feasibility
-from pages.ui.applications.shared import money, radar
+from core.formatting import money
+from pages.ui.applications.shared import radar
 
 
 def show(by_name: dict[str, dict], shown: list[dict], weights) -> None:

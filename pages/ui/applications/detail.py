@@ -4,7 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from core.applications.catalog import CRITERION_HELP, compute_budget, feasibility
-from pages.ui.applications.shared import count, link_buttons, money, radar
+from core.formatting import compact, money
+from pages.ui.applications.shared import link_buttons, radar
 
 
 def show(by_name: dict[str, dict], shown: list[dict], weights, weights_line: str) -> None:
@@ -25,7 +26,7 @@ def show(by_name: dict[str, dict], shown: list[dict], weights, weights_line: str
         budget = compute_budget(scenario)
         metrics = st.columns(4)
         metrics[0].metric("Feasibility", f"{result['score']:.0f} / 100", help=f"Weights: {weights_line}")
-        metrics[1].metric("Typical model size", f"{count(scenario['typical_params'])} params")
+        metrics[1].metric("Typical model size", f"{compact(scenario['typical_params'])} params")
         if budget["status"] == "ok":
             metrics[2].metric(
                 "Training compute",

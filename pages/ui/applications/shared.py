@@ -7,20 +7,6 @@ from core.applications.catalog import CRITERIA, criterion_scores, funding_query,
 from pages.ui.common import FUNDING_PAGE, GPU_BUDGET_PAGE
 
 
-def money(value: float | None) -> str:
-    """Compact, so a headline fits its card: $2.28M, not $2,275,…"""
-    from core.compute.formatting import money as compact_money
-
-    return compact_money(value)
-
-
-def count(value: float) -> str:
-    for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if value >= size:
-            return f"{value / size:.3g} {suffix}"
-    return f"{value:.3g}"
-
-
 def show_details(name: str) -> None:
     st.session_state["app_detail_name"] = name
     st.session_state["app_tab"] = "Scenario detail"
