@@ -88,8 +88,8 @@ def test_compare_puts_scenarios_side_by_side():
     picked = ["Speech recognition", "Credit scoring and underwriting", "Coding assistants"]
     at.multiselect(key="app_compare").set_value(picked).run()
     table = next(df.value for df in at.dataframe if list(df.value.columns) == picked)
-    assert table.loc["regulatory_risk"].tolist() == ["medium", "high", "low"]
-    assert "training_cost_usd" in table.index
+    assert table.loc["Regulatory risk"].tolist() == ["medium", "high", "low"]  # rows carry human labels
+    assert "Training cost" in table.index and "training_cost_usd" not in table.index
     at.multiselect(key="app_compare").set_value(picked[:1]).run()
     assert any("two to four" in info.value for info in at.info)
 

@@ -67,8 +67,11 @@ def show(by_name: dict[str, dict], shown: list[dict], weights, weights_line: str
             st.dataframe(
                 breakdown[["label", "points", "weight", "weight_share", "contribution", "rule"]],
                 hide_index=True,
+                width="stretch",
                 column_config={
                     "label": "Criterion",
+                    "weight": st.column_config.NumberColumn("Weight", format="%g"),
+                    "rule": "How the points are given",
                     "points": st.column_config.NumberColumn("Points (1-5)", format="%.2f"),
                     "weight_share": st.column_config.NumberColumn("Share of weight", format="percent"),
                     "contribution": st.column_config.NumberColumn("Adds to score", format="%.1f"),
