@@ -130,6 +130,9 @@ def test_save_rename_and_delete_from_the_page():
     button(at, "Save").click().run()
     assert not at.exception
     assert store.scenario_names() == ["My plan"]
+    next(t for t in at.text_input if t.label == "Save the current draft as").set_value("My plan")
+    button(at, "Save").click().run()  # again, as after Enter in the name box: no "already exists"
+    assert not at.error and any("saved as it is" in s.value for s in at.success)
     at.text_input(key="funding_new_name").set_value("Renamed plan")
     button(at, "Rename").click().run()
     assert store.scenario_names() == ["Renamed plan"]

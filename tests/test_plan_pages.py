@@ -92,19 +92,19 @@ def test_editing_the_estimate_on_the_plan_page_moves_the_runway_at_once():
 def test_plan_page_creates_duplicates_renames_and_deletes():
     at = open_page("pages/plan.py", timeout=180)
     assert not at.exception
-    new_name = next(t for t in at.text_input if t.label == "Name of the new plan")
-    new_name.set_value("My plan")
-    next(b for b in at.button if b.label == "Create plan").click()
-    at.run()
+    before = len(plan_names())
+    at.text_input(key="plan_new_name").set_value("My plan").run()  # Enter in the name box: a rerun, not a save
+    assert "My plan" not in plan_names()
+    next(b for b in at.button if b.label == "Create plan").click().run()
     assert "My plan" in plan_names() and at.selectbox(key="plan_picker_plan").value == "My plan"
-    next(b for b in at.button if b.label == "Duplicate").click()
-    at.run()
+    assert at.text_input(key="plan_new_name").value == ""  # so a second click cannot create it twice
+    next(b for b in at.button if b.label == "Create plan").click().run()
+    assert len(plan_names()) == before + 1 and "type a name" in at.error[0].value
+    next(b for b in at.button if b.label == "Duplicate").click().run()
     assert "My plan (copy)" in plan_names() and at.selectbox(key="plan_picker_plan").value == "My plan (copy)"
-    next(t for t in at.text_input if t.label == "New name").set_value("Renamed plan")
-    next(b for b in at.button if b.label == "Rename").click()
-    at.run()
+    at.text_input(key="plan_rename_name").set_value("Renamed plan")
+    next(b for b in at.button if b.label == "Rename").click().run()
     assert "Renamed plan" in plan_names() and "My plan (copy)" not in plan_names()
-    next(c for c in at.checkbox if c.label.startswith("Delete the plan")).check()
-    next(b for b in at.button if b.label == "Delete").click()
-    at.run()
+    at.checkbox(key="plan_sure").check().run()
+    next(b for b in at.button if b.label == "Delete").click().run()
     assert not at.exception and "Renamed plan" not in plan_names()

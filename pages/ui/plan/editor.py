@@ -25,66 +25,84 @@ def _errors():
     return PlanError, CatalogError
 
 
+def _act(action, name_key: str | None, done) -> None:
+    """Run one whole-plan action from a button's callback: Enter in a name box never acts, a click acts once, and
+    the name box empties after it worked."""
+    plan_error, _ = _errors()
+    try:
+        made = action(st.session_state.get(name_key, "").strip() if name_key else "")
+    except plan_error as exc:
+        st.session_state["plan_action_error"] = str(exc)
+        return
+    if made:
+        select(made)
+    if name_key:
+        st.session_state[name_key] = ""
+    st.session_state["plan_flash"] = done(made)
+
+
 def show_manager(names: list[str]) -> str | None:
-    """The picker and every whole-plan action. Each action runs once per click (forms submit once on Enter)."""
+    """The picker and every whole-plan action (buttons with callbacks, so each runs once per click)."""
     from core.plan import store
 
     plan_error, _ = _errors()
     if flash := st.session_state.pop("plan_flash", None):
         st.success(flash)
+    if failed := st.session_state.pop("plan_action_error", None):
+        st.error(f"Nothing changed. {failed}")
     selected = picker(names, "plan")
     new_tab, copy_tab, rename_tab, delete_tab, files_tab = st.tabs(
         ["New", "Duplicate", "Rename", "Delete", "Import / export"]
     )
     examples = {plan.name: plan for plan in store.example_plans().values()}
-    with new_tab, st.form("plan_new", clear_on_submit=True):
-        start = st.selectbox("Start from", list(examples), help="A shipped example; edit it after creating")
-        new_name = st.text_input("Name of the new plan", max_chars=200)
-        if st.form_submit_button("Create plan"):
-            try:
-                created = store.create_plan(examples[start], new_name or None)
-            except plan_error as exc:
-                st.error(str(exc))
-            else:
-                select(created.name)
-                st.session_state["plan_flash"] = f"Created plan {created.name!r}."
-                st.rerun()
-        st.caption("Deleted an example? Put the shipped ones back with the button below.")
+
+    def create(name: str) -> str:
+        if not name:
+            raise plan_error("name: type a name for the new plan")
+        return store.create_plan(examples[st.session_state["plan_new_from"]], name).name
+
     with new_tab:
-        if st.button("Put the shipped example plans back"):
-            added = store.restore_example_plans()
-            st.session_state["plan_flash"] = f"{added} example plan(s) added back."
-            st.rerun()
+        cols = st.columns(2)
+        cols[0].selectbox("Start from", list(examples), key="plan_new_from", help="A shipped example; edit it next")
+        cols[1].text_input("Name of the new plan", max_chars=200, key="plan_new_name")
+        st.button("Create plan", on_click=_act, args=(create, "plan_new_name", lambda made: f"Created plan {made!r}."))
+        st.button(
+            "Put the shipped example plans back",
+            on_click=_act,
+            args=(lambda _: store.restore_example_plans() and None, None, lambda _: "Shipped example plans are back."),
+        )
     if selected is None:
         return None
-    with copy_tab, st.form("plan_duplicate", clear_on_submit=True):
-        copy_name = st.text_input("Name of the copy (blank: “… (copy)”)", max_chars=200)
-        if st.form_submit_button("Duplicate"):
-            try:
-                made = store.duplicate_plan(selected, copy_name.strip() or None)
-            except plan_error as exc:
-                st.error(str(exc))
-            else:
-                select(made)
-                st.session_state["plan_flash"] = f"Duplicated as {made!r}."
-                st.rerun()
-    with rename_tab, st.form("plan_rename", clear_on_submit=True):
-        renamed = st.text_input("New name", max_chars=200)
-        if st.form_submit_button("Rename"):
-            try:
-                made = store.rename_plan(selected, renamed)
-            except plan_error as exc:
-                st.error(str(exc))
-            else:
-                select(made)
-                st.session_state["plan_flash"] = f"Renamed to {made!r}."
-                st.rerun()
-    with delete_tab, st.form("plan_delete"):
-        sure = st.checkbox(f"Delete the plan {selected!r} (its funding and estimates go with it)")
-        if st.form_submit_button("Delete", disabled=False) and sure:
-            store.delete_plan(selected)
-            st.session_state["plan_flash"] = f"Deleted {selected!r}."
-            st.rerun()
+    with copy_tab:
+        st.text_input("Name of the copy (blank: “… (copy)”)", max_chars=200, key="plan_copy_name")
+        st.button(
+            "Duplicate",
+            on_click=_act,
+            args=(
+                lambda name: store.duplicate_plan(selected, name or None),
+                "plan_copy_name",
+                lambda made: f"Duplicated as {made!r}.",
+            ),
+        )
+    with rename_tab:
+        st.text_input("New name", max_chars=200, key="plan_rename_name")
+        st.button(
+            "Rename",
+            on_click=_act,
+            args=(
+                lambda name: store.rename_plan(selected, name),
+                "plan_rename_name",
+                lambda made: f"Renamed to {made!r}.",
+            ),
+        )
+    with delete_tab:
+        sure = st.checkbox(f"Delete the plan {selected!r} (its funding and estimates go with it)", key="plan_sure")
+        st.button(
+            "Delete",
+            disabled=not sure,
+            on_click=_act,
+            args=(lambda _: store.delete_plan(selected), None, lambda _: f"Deleted {selected!r}."),
+        )
     with files_tab:
         st.download_button(
             "Export this plan as JSON",
@@ -93,18 +111,17 @@ def show_manager(names: list[str]) -> str | None:
             mime="application/json",
             icon=":material/download:",
         )
-        with st.form("plan_import", clear_on_submit=True):
-            upload = st.file_uploader("Import a plan (.json)", type=["json"])
-            overwrite = st.checkbox("Replace a plan with the same name")
-            if st.form_submit_button("Import") and upload is not None:
-                try:
-                    imported = store.import_plan_json(upload.getvalue(), overwrite=overwrite)
-                except plan_error as exc:
-                    st.error(f"Nothing was imported. {exc}")
-                else:
-                    select(imported.name)
-                    st.session_state["plan_flash"] = f"Imported {imported.name!r}."
-                    st.rerun()
+        upload = st.file_uploader("Import a plan (.json)", type=["json"], key="plan_upload")
+        overwrite = st.checkbox("Replace a plan with the same name", key="plan_import_overwrite")
+        if st.button("Import", disabled=upload is None):
+            try:
+                imported = store.import_plan_json(upload.getvalue(), overwrite=overwrite)
+            except plan_error as exc:
+                st.error(f"Nothing was imported. {exc}")
+            else:
+                select(imported.name)
+                st.session_state["plan_flash"] = f"Imported {imported.name!r}."
+                st.rerun()
     return selected
 
 
