@@ -63,18 +63,20 @@ def show(by_name: dict[str, dict], shown: list[dict], weights, weights_line: str
         with right:
             st.plotly_chart(radar([scenario]), width="stretch")
             breakdown = pd.DataFrame(result["breakdown"])
-            breakdown["rule"] = breakdown["criterion"].map(CRITERION_HELP)
             st.dataframe(
-                breakdown[["label", "points", "weight", "weight_share", "contribution", "rule"]],
+                breakdown[["label", "points", "weight", "weight_share", "contribution"]],
                 hide_index=True,
                 width="stretch",
                 column_config={
                     "label": "Criterion",
                     "weight": st.column_config.NumberColumn("Weight", format="%g"),
-                    "rule": "How the points are given",
                     "points": st.column_config.NumberColumn("Points (1-5)", format="%.2f"),
                     "weight_share": st.column_config.NumberColumn("Share of weight", format="percent"),
                     "contribution": st.column_config.NumberColumn("Adds to score", format="%.1f"),
                 },
             )
-            st.caption("Score = 100 × Σ weight × (points − 1) / 4 ÷ Σ weight.")
+            st.caption(
+                "Score = 100 × Σ weight × (points − 1) / 4 ÷ Σ weight. Points: "
+                + "; ".join(f"{row['label']}: {CRITERION_HELP[row['criterion']]}" for row in result["breakdown"])
+                + "."
+            )

@@ -32,8 +32,9 @@ def show_runs() -> None:
 
     table = pd.DataFrame(runs).assign(started_at=lambda frame: pd.to_datetime(frame["started_at"]))
     st.subheader("All runs")
+    shown = [key for key in RUN_COLUMNS if key != "error" or table["error"].notna().any()]  # errors only if any
     st.dataframe(
-        table[list(RUN_COLUMNS)],
+        table[shown],
         hide_index=True,
         width="stretch",
         column_config={
