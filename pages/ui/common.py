@@ -30,6 +30,7 @@ class PageEntry:
 # The router shows these in order; the first is the home page. Material icons: this browser draws no emoji.
 PAGES = (
     PageEntry("pages/home.py", "Home", ":material/home:", "Plan"),
+    PageEntry("pages/plan.py", "Plan", ":material/edit_note:", "Plan"),
     PageEntry("pages/funding.py", "Funding", ":material/savings:", "Plan"),
     PageEntry("pages/gpu_budget.py", "GPU Budget", ":material/memory:", "Plan"),
     PageEntry("pages/applications.py", "Applications", ":material/apps:", "Plan"),
@@ -52,8 +53,15 @@ def _database_ready(url: str) -> bool:
     return True
 
 
+# A phone-width screen (390 px) wraps a page's tab strip onto a second line instead of hiding tabs past the edge.
+PAGE_STYLE = """<style>
+[data-testid="stTabs"] [role="tablist"] { flex-wrap: wrap; row-gap: 0.25rem; }
+</style>"""
+
+
 def configure_page(title: str, layout: str = "wide") -> None:
     st.set_page_config(page_title=f"{title} · ModelRunway", layout=layout)
+    st.html(PAGE_STYLE)
 
 
 def ensure_database() -> None:
