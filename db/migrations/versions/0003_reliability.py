@@ -1,7 +1,7 @@
 """who runs a training, and names compared case- and Unicode-insensitively
 
 Revision ID: 0003
-Revises: 0006
+Revises: 0007
 
 training_runs gains pid, host and process_start, so a later start can mark a run whose process died as
 interrupted. Every user-named table gains a unique name_key (NFKC, case-folded, single-spaced name). Existing rows
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
