@@ -16,10 +16,21 @@ st.markdown(
 )
 
 
-def show_latest_run() -> None:
+def latest_run() -> dict | None:
+    from core.config import database_url
+    from db.schema import sqlite_file
+
+    database = sqlite_file(database_url())
+    if database is not None and not database.exists():
+        return None  # a new data home has no runs: no need to create the database just to say so
+    ensure_database()
     from core.lab.runs import latest_successful_run
 
-    run = latest_successful_run()
+    return latest_successful_run()
+
+
+def show_latest_run() -> None:
+    run = latest_run()
     st.subheader("Latest reference run")
     if run is None:
         st.info("No reference run yet. Train one on the Model Lab page (about a minute on a laptop CPU).")
@@ -39,7 +50,6 @@ def show_latest_run() -> None:
     )
 
 
-ensure_database()
 show_latest_run()
 
 st.subheader("Pages")
