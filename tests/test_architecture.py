@@ -4,6 +4,7 @@ lines (a page that does moves its tabs into modules under pages/ui/<page>/)."""
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -103,3 +104,11 @@ def test_no_page_file_is_over_300_lines():
     sizes = {str(path.relative_to(PROJECT_ROOT)): len(path.read_text().splitlines()) for path in PAGES.rglob("*.py")}
     assert "pages/ui/common.py" in sizes and "pages/home.py" in sizes
     assert {path: lines for path, lines in sizes.items() if lines > MAX_PAGE_LINES} == {}
+
+
+def test_pages_use_material_icons_not_emoji():
+    """This browser's fonts draw no emoji; icons come from `:material/name:`."""
+    emoji = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
+    sources = [PROJECT_ROOT / "app.py", *PAGES.rglob("*.py")]
+    found = {str(path.relative_to(PROJECT_ROOT)): emoji.findall(path.read_text()) for path in sources}
+    assert {path: chars for path, chars in found.items() if chars} == {}
