@@ -2,10 +2,8 @@
 
 import streamlit as st
 
-from pages.ui.common import PAGES, configure_page, ensure_database
-
-# The title is drawn before anything touches the database, so the page shows at once on a cold start.
-configure_page("Home")
+# The title is drawn before anything else is imported or read, so the page shows at once on a cold start.
+st.set_page_config(page_title="Home · ModelRunway", layout="wide")
 
 st.title("ModelRunway")
 st.markdown(
@@ -19,6 +17,7 @@ st.markdown(
 def latest_run() -> dict | None:
     from core.config import database_url
     from db.schema import sqlite_file
+    from pages.ui.common import ensure_database
 
     database = sqlite_file(database_url())
     if database is not None and not database.exists():
@@ -50,8 +49,13 @@ def show_latest_run() -> None:
     )
 
 
-show_latest_run()
+def show_page_links() -> None:
+    from app import PAGES
 
-st.subheader("Pages")
-for entry in PAGES[1:]:
-    st.page_link(entry.path, label=entry.title, icon=entry.icon)
+    st.subheader("Pages")
+    for entry in PAGES[1:]:
+        st.page_link(entry.path, label=entry.title, icon=entry.icon)
+
+
+show_latest_run()
+show_page_links()

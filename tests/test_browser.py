@@ -7,7 +7,7 @@ import shutil
 
 from PIL import Image
 
-from pages.ui.common import PAGES
+from app import PAGES
 from tests.browser import chromium_page, error_texts, streamlit_server, wait_for_script
 from tests.live_demo_model import trained_reference_model
 from tests.screenshots import MAX_BYTES, VIEWPORT, save_screenshot, screenshot_dir, wait_for_charts

@@ -4,8 +4,8 @@ import json
 import subprocess
 import sys
 
+from app import PAGES
 from db.engine import init_db
-from pages.ui.common import PAGES
 from tests.apptest import open_page
 from tests.conftest import PROJECT_ROOT
 
@@ -78,7 +78,7 @@ def test_model_lab_names_the_field_on_bad_input(data_home):
 def test_pages_open_without_importing_tensorflow(data_home):
     script = (
         "import sys\n"
-        "from pages.ui.common import PAGES\n"
+        "from app import PAGES\n"
         "from tests.apptest import open_page\n"
         "for path in [entry.path for entry in PAGES]:\n"
         "    at = open_page(path)\n"
@@ -104,12 +104,14 @@ import streamlit as st
 from tests.apptest import open_page
 
 HEAVY = ("sqlalchemy", "alembic", "pandas", "tensorflow", "keras")
+PROJECT = ("app", "core", "db", "pages")
 loaded_at_title = {}
 real_title = st.title
 
 
 def recording_title(body, *args, **kwargs):
-    loaded_at_title.setdefault(body, sorted(m for m in HEAVY if m in sys.modules))
+    project = [m for m in sys.modules if m.split(".")[0] in PROJECT]
+    loaded_at_title.setdefault(body, sorted(m for m in HEAVY if m in sys.modules) + sorted(project))
     return real_title(body, *args, **kwargs)
 
 
@@ -133,7 +135,7 @@ def home_imports(data_home) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def test_home_draws_its_title_before_importing_anything_heavy(data_home):
+def test_home_draws_its_title_before_importing_anything_heavy_or_from_the_project(data_home):
     cold = home_imports(data_home)  # a new data home has no runs, so the home page creates no database
     assert cold == {"at_title": {"ModelRunway": []}, "after": []}
     assert not (data_home / "modelrunway.db").exists()
