@@ -1,7 +1,9 @@
 """The router: `streamlit run app.py` shows every page in the sidebar, grouped by the question it answers.
 
-The page list lives here, beside the router, so the home page's first paint imports nothing from the project; a
-page's script is only run when it is opened. Importing this module (`from app import PAGES`) only reads the list."""
+The page list lives here, beside the router, so the home page's first paint imports almost nothing from the project;
+a page's script is only run when it is opened. Importing this module (`from app import PAGES`) only reads the list.
+With an identity provider in .streamlit/secrets.toml ([auth]), a visitor who has not signed in gets only the sign-in
+page."""
 
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -32,9 +34,21 @@ PAGES = (
     PageEntry("pages/live_demo.py", "Live Demo", ":material/draw:", "Proof"),
 )
 
-if __name__ == "__main__":  # Streamlit runs its main script as __main__
+
+def route() -> None:
+    from pages.ui.auth import sign_in_page, signed_in_sidebar, visitor_may_see_pages
+
+    if not visitor_may_see_pages():
+        st.navigation([st.Page(sign_in_page, title="Sign in", icon=":material/login:")]).run()
+        return
     sections: dict[str, list] = {}
     for entry in PAGES:
         page = st.Page(entry.path, title=entry.title, icon=entry.icon, default=entry is PAGES[0])
         sections.setdefault(entry.section, []).append(page)
-    st.navigation(sections).run()
+    navigation = st.navigation(sections)
+    signed_in_sidebar()
+    navigation.run()
+
+
+if __name__ == "__main__":  # Streamlit runs its main script as __main__
+    route()
