@@ -204,4 +204,4 @@ def test_a_saved_estimate_opens_in_funding_with_its_costs():
     assert not at.exception and errors(at) == []
     assert at.title[0].value == "Funding"
     assert at.query_params["estimate"] == "7B plan"
-    assert any("Compute costs imported from 7B plan" in info.value for info in at.info)
+    assert any(markdown.value.startswith("**Compute costs from 7B plan") for markdown in at.markdown)
