@@ -3,10 +3,8 @@ the plan preloaded, and the pitch pack."""
 
 import streamlit as st
 
-from pages.ui.common import configure_page, ensure_database
-
-# The title is drawn before anything touches the database, so the page shows at once on a cold start.
-configure_page("Home")
+# The title is drawn before anything else is imported or read, so the page shows at once on a cold start.
+st.set_page_config(page_title="Home · ModelRunway", layout="wide")
 
 st.title("ModelRunway")
 st.markdown(
@@ -20,7 +18,11 @@ st.markdown(
 def show_plan() -> None:
     from core.applications.catalog import ScenarioError as CatalogError
     from core.plan.model import PlanError
+    from pages.ui.common import PAGE_STYLE, ensure_database
     from pages.ui.plan import dashboard, state
+
+    st.html(PAGE_STYLE)
+    ensure_database()
 
     name = dashboard.show_picker(state.plan_names())
     if name is None:
@@ -38,5 +40,4 @@ def show_plan() -> None:
     dashboard.show_pitch_downloads(result)
 
 
-ensure_database()
 show_plan()

@@ -10,8 +10,8 @@ from streamlit.testing.v1 import AppTest
 from core.funding import store as store
 from db.engine import session_scope
 from db.models import SavedEstimate
-from pages.ui.funding.editor import events_frame, events_from_editor, parse_investors
 from pages.ui.funding.format import md, money
+from pages.ui.funding.tables import events_frame, events_from_editor, parse_investors
 from tests import apptest
 
 YC = "Example: YC post-money SAFE guide, example 1"

@@ -199,3 +199,14 @@ def test_catalog_refuses_impossible_values_and_adds_valid_ones():
     assert not at.exception and errors(at) == []
     assert get_hardware("Gaudi 3").bf16_dense_tflops == 1835
     assert "Gaudi 3" in at.selectbox(key="budget_gpu").options
+
+
+def test_a_saved_estimate_opens_in_funding_with_its_costs():
+    at = open_page(params="7e9", tokens="2e12")
+    at.text_input(key="save_name").input("7B plan")
+    next(button for button in at.button if button.label == "Save estimate").click().run()
+    at.button(key="saved_funding").click().run()
+    assert not at.exception and errors(at) == []
+    assert at.title[0].value == "Funding"
+    assert at.query_params["estimate"] == "7B plan"
+    assert any(markdown.value.startswith("**Compute costs from 7B plan") for markdown in at.markdown)
