@@ -50,18 +50,19 @@ def test_fused_adam_on_a_short_last_batch_equals_keras_train_on_batch(data, monk
 
         def on_train_batch_end(self, batch, logs=None):
             states[(self.epoch, batch)] = _snapshot(self.model)
+            running_losses[(self.epoch, batch)] = logs["loss"]
 
         def on_epoch_end(self, epoch, logs=None):
             epoch_logs.append(logs)
 
-    states, epoch_logs = {}, []
+    states, running_losses, epoch_logs = {}, {}, []
     keras.utils.set_random_seed(3)
     model = build_model()
     fused.fit_fused(model, x, y, batch_size=batch_size, epochs=epochs, seed=0, callbacks=[Recorder()])
 
     keras.utils.set_random_seed(3)
     reference = build_model()
-    expected_states, expected_logs = {}, []
+    expected_states, expected_running, expected_logs = {}, {}, []
     for epoch in range(epochs):
         order = np.asarray(fused.epoch_order(n, 0, epoch))
         assert sorted(order) == list(range(n))
@@ -72,6 +73,7 @@ def test_fused_adam_on_a_short_last_batch_equals_keras_train_on_batch(data, monk
             loss_sum += logs["loss"] * len(rows)
             correct += logs["accuracy"] * len(rows)
             expected_states[(epoch, step)] = _snapshot(reference)
+            expected_running[(epoch, step)] = loss_sum / (first + len(rows))
         expected_logs.append({"loss": loss_sum / n, "accuracy": correct / n})
 
     assert set(states) <= set(expected_states) and (epochs - 1, 2) in states
@@ -79,6 +81,7 @@ def test_fused_adam_on_a_short_last_batch_equals_keras_train_on_batch(data, monk
         assert len(states) == len(expected_states) == 6
     for key, state in states.items():
         _assert_same_state(state, expected_states[key], f"epoch {key[0]} step {key[1]}")
+        assert running_losses[key] == pytest.approx(expected_running[key], rel=1e-4)
     for mine, theirs in zip(epoch_logs, expected_logs, strict=True):
         assert mine["loss"] == pytest.approx(theirs["loss"], rel=1e-4)
         assert mine["accuracy"] == pytest.approx(theirs["accuracy"], abs=1e-6)
@@ -92,8 +95,8 @@ def test_fast_path_keeps_the_seed_models_accuracy(data):
     assert abs(np.mean(fast) - np.mean(plain)) <= 0.03
 
 
-def test_short_last_batch_is_trained_on_its_own_mean(data):
-    """1000 = 3 x 300 + 100: the padded rows of the last batch must not count."""
+def test_progress_counts_the_short_last_batch_as_one_step(data):
+    """1000 = 3 x 300 + 100: four steps an epoch, the last one short; the stored predictions are the model's."""
     events = []
     measured = measure_training(TrainConfig(epochs=1, batch_size=300), data, progress=events.append)
     done = [e for e in events if e.get("done")]
