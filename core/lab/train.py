@@ -195,16 +195,19 @@ class Measurement:
 
 def _build_for(device: DeviceInfo, config: TrainConfig, steps: int):
     fast = config.variant == "fast"
+    # Under MirroredStrategy over several devices, Keras's multi-step loop fails (keras-team/keras#19246) and XLA
+    # cannot reach another device's variables: a mirrored run takes one step per call, without XLA.
+    mirrored = device.backend == "tensorflow" and device.kind == "gpu" and device.count > 1
     options = {
-        "steps_per_execution": min(CHUNK_STEPS, steps) if fast else 1,
+        "steps_per_execution": min(CHUNK_STEPS, steps) if fast and not mirrored else 1,
         # XLA fuses the small element-wise ops on a GPU; on a CPU its matrix multiplies are slower than oneDNN's.
-        "jit_compile": fast and device.kind == "gpu",
+        "jit_compile": fast and device.kind == "gpu" and not mirrored,
         "mixed_precision": fast and device.kind == "gpu",
     }
-    if device.backend == "tensorflow" and device.kind == "gpu":
+    if mirrored:
         import tensorflow as tf
 
-        with tf.distribute.MirroredStrategy().scope():
+        with tf.distribute.MirroredStrategy(devices=list(device.replicas) or None).scope():
             return build_model(**options), options
     return build_model(**options), options
 
