@@ -16,8 +16,6 @@ class DeviceInfo:
     name: str
     count: int
     backend: str
-    # The TensorFlow devices a multi-device run mirrors the model over; empty: the framework's default device.
-    replicas: tuple[str, ...] = ()
 
 
 def cpu_name() -> str:
@@ -40,8 +38,7 @@ def detect_device() -> DeviceInfo:
         gpus = tf.config.list_physical_devices("GPU")
         if gpus:
             details = tf.config.experimental.get_device_details(gpus[0])
-            replicas = tuple(device.name for device in tf.config.list_logical_devices("GPU"))
-            return DeviceInfo("gpu", details.get("device_name", "GPU"), len(gpus), backend, replicas)
+            return DeviceInfo("gpu", details.get("device_name", "GPU"), len(gpus), backend)
     elif backend == "jax":
         import jax
 
