@@ -6,7 +6,6 @@ import json
 import math
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -323,14 +322,10 @@ def test_cli_bad_file_exits_2_with_one_line(tmp_path):
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
 
 
-def test_monte_carlo_is_fast_reproducible_and_ordered():
+def test_monte_carlo_is_reproducible_and_ordered():
+    """Its speed (10,000 paths × 60 months within a second) is a check of `python -m core.bench`."""
     scenario = example_scenario()
-    simulate_risk(scenario, paths=10_000, months=60)
-    started = time.perf_counter()
     result = simulate_risk(scenario, paths=10_000, months=60, seed=0)
-    elapsed = time.perf_counter() - started
-    print(f"simulate_risk 10,000 paths x 60 months: {1000 * elapsed:.1f} ms")
-    assert elapsed < 1.0
     again = simulate_risk(scenario, paths=10_000, months=60, seed=0)
     assert again["survival_probability"] == result["survival_probability"]
     assert np.all(result["cash_p10"] <= result["cash_p50"]) and np.all(result["cash_p50"] <= result["cash_p90"])
