@@ -25,7 +25,7 @@ def small_bench(tmp_path_factory):
     env = {**os.environ, "MODELRUNWAY_HOME": str(home)}
     env.pop("DATABASE_URL", None)
     result = subprocess.run(
-        [sys.executable, "-m", "core.bench", *SMALL, "--startup", "--json"],
+        [sys.executable, "-m", "core.bench", *SMALL, "--startup", "--startup-repeats", "1", "--json"],
         cwd=PROJECT_ROOT,
         env=env,
         capture_output=True,
@@ -126,7 +126,7 @@ def test_check_flag_exits_1_naming_the_failed_claims(monkeypatch, capsys):
     assert capsys.readouterr().err == "error: bench checks failed: predict_p50_ms\n"
 
 
-@pytest.mark.parametrize("args", [["--epochs", "0"], ["--seeds", "0"], ["--limit", "-5"]])
+@pytest.mark.parametrize("args", [["--epochs", "0"], ["--seeds", "0"], ["--limit", "-5"], ["--startup-repeats", "0"]])
 def test_bench_rejects_bad_numbers_with_one_line(args):
     result = subprocess.run(
         [sys.executable, "-m", "core.bench", *args],
@@ -136,4 +136,4 @@ def test_bench_rejects_bad_numbers_with_one_line(args):
         timeout=60,
     )
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
-    assert result.stderr.startswith(f"error: {args[0][2:]}:")
+    assert result.stderr.startswith(f"error: {args[0][2:].replace('-', '_')}:")
