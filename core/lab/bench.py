@@ -63,17 +63,17 @@ def bench_training(data, epochs: int, seeds: int = 1) -> dict:
         for seed in range(seeds):
             config = TrainConfig(epochs=epochs, batch_size=batch_size, variant=variant, seed=seed)
             runs.append(measure_training(config, data, device=device))
+            peaks.append(runs[-1].peak_flops)
+            # A busy machine only ever slows a sample down: sampling the peak after every training, not once before
+            # the first, keeps a loaded machine's MFU from counting the training's quiet moments against a busy one.
+            peaks.append(measure_matmul_peak(device.kind, runs[-1].precision, seconds=0.5))
         results[f"{label}_samples_per_s"] = float(np.median([run.samples_per_second for run in runs]))
         achieved[label] = float(np.median([run.achieved_flops for run in runs]))
         results[f"{label}_accuracies"] = [run.test_accuracy for run in runs]
         results[f"{label}_accuracy"] = float(np.mean(results[f"{label}_accuracies"]))
         results[f"{label}_seconds"] = float(np.median([run.wall_seconds for run in runs]))
         results["precision"] = runs[0].precision
-        peaks.append(runs[0].peak_flops)
         models[label] = runs[0].model
-    # The peak was measured once, before the first training; a busy machine can slow that sample down but never
-    # speed it up, so the bench measures it again after training and keeps the better one.
-    peaks.append(measure_matmul_peak(device.kind, results["precision"]))
     peak = max(peaks)
     results["peak_gflops"] = peak / 1e9
     for label, flops in achieved.items():

@@ -343,6 +343,19 @@ def _summary(run: dict) -> str:
     )
 
 
+def _training_errors() -> tuple[type[BaseException], ...]:
+    """What a training can meet on a sound install: a full disk, a lost database, too little memory, a failure inside
+    the framework. Anything else is a bug and keeps its traceback."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    errors: list[type[BaseException]] = [OSError, MemoryError, RuntimeError, ValueError, SQLAlchemyError]
+    if "tensorflow" in sys.modules:
+        import tensorflow as tf
+
+        errors.append(tf.errors.OpError)
+    return tuple(errors)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = ArgumentParser(prog="python -m core.train", description="Train and store the reference model.")
     parser.add_argument("--epochs", type=int, default=5)
@@ -377,7 +390,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted; the run is stored as failed", file=sys.stderr)
         return 130
-    except Exception as exc:
+    except _training_errors() as exc:
         print(f"error: training failed and is stored as failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     print(json.dumps(run, default=str) if args.json else _summary(run))
