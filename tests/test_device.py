@@ -47,3 +47,43 @@ def test_devices_the_catalog_does_not_list_match_nothing(reported):
 
 def test_an_entry_added_to_the_catalog_is_matched():
     assert match_catalog("NVIDIA L40S", [*CATALOG, "L40S"]) == "L40S"
+
+
+class FakeClock:
+    """perf_counter for _best_rate: each run of the timed call takes the next of ``durations`` seconds."""
+
+    def __init__(self, durations):
+        self.now, self.durations = 100.0, list(durations)
+
+    def perf_counter(self):
+        return self.now
+
+    def run_once(self):
+        self.now += self.durations.pop(0)
+
+
+def test_the_peak_is_the_best_rate_after_a_warm_up_until_the_window_closes(monkeypatch):
+    import core.lab.device as device
+
+    # The warm-up (0.5 s) is the fastest run and must not count; the runs after it take 2, 1 and 4 s, the window
+    # closes during the third; a 5th run would have taken 0.1 s.
+    clock = FakeClock([0.5, 2.0, 1.0, 4.0, 0.1])
+    monkeypatch.setattr(device.time, "perf_counter", clock.perf_counter)
+    assert device._best_rate(clock.run_once, flops=6e9, seconds=4.0) == pytest.approx(6e9 / 1.0)
+    assert clock.durations == [0.1]
+
+
+def test_the_matmul_peak_counts_two_flops_per_multiply_add_of_an_n_cubed_product(monkeypatch):
+    import core.lab.device as device
+
+    timed = {}
+
+    def one_run(run_once, flops, seconds):
+        run_once()
+        timed.update(flops=flops, seconds=seconds)
+        return flops / 0.25
+
+    monkeypatch.setattr(device, "_best_rate", one_run)
+    # 2 × 2048³ = 17,179,869,184 FLOP per CPU multiply, done in a pretend quarter second.
+    assert device.measure_matmul_peak("cpu", seconds=0.1) == pytest.approx(17_179_869_184 * 4)
+    assert timed == {"flops": 17_179_869_184, "seconds": 0.1}
