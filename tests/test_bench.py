@@ -137,3 +137,43 @@ def test_bench_rejects_bad_numbers_with_one_line(args):
     )
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
     assert result.stderr.startswith(f"error: {args[0][2:].replace('-', '_')}:")
+
+
+def test_bench_training_reports_median_speed_mean_accuracy_and_mfu_against_the_best_peak(monkeypatch):
+    """Canned trainings on a pretend two-device machine: the arithmetic of the bench's own figures."""
+    from types import SimpleNamespace
+
+    import core.lab.device as device_module
+    import core.lab.train as train_module
+    from core.lab.device import DeviceInfo
+
+    speeds = {"seed": [100.0, 300.0, 200.0], "fast": [900.0, 500.0, 700.0]}
+    accuracies = {"seed": [0.90, 0.93, 0.93], "fast": [0.92, 0.92, 0.95]}
+    peaks = iter([4e9, 8e9, 5e9, 6e9, 7e9, 3e9] * 3)
+
+    def canned(config, data, device=None):
+        index = config.seed
+        return SimpleNamespace(
+            samples_per_second=speeds[config.variant][index],
+            achieved_flops=speeds[config.variant][index] * 1e6 * config.batch_size / 32,
+            test_accuracy=accuracies[config.variant][index],
+            wall_seconds=10.0,
+            peak_flops=next(peaks),
+            precision="float32",
+            model=f"{config.variant}-{config.batch_size}-{config.seed}",
+        )
+
+    monkeypatch.setattr(device_module, "detect_device", lambda: DeviceInfo("gpu", "pretend", 2, "tensorflow"))
+    monkeypatch.setattr(device_module, "measure_matmul_peak", lambda kind, precision, seconds: next(peaks))
+    monkeypatch.setattr(train_module, "measure_training", canned)
+    data = SimpleNamespace(name="pretend", n_train=96)
+    results = bench_module.bench_training(data, epochs=1, seeds=3)
+
+    assert results["naive_samples_per_s"] == 200.0 and results["train_bs32_samples_per_s"] == 700.0
+    assert results["bs32_speedup_vs_naive"] == pytest.approx(3.5)
+    assert results["naive_accuracy"] == pytest.approx(0.92) and results["train_bs32_accuracy"] == pytest.approx(0.93)
+    assert results["naive_accuracies"] == [0.90, 0.93, 0.93]
+    assert results["peak_gflops"] == pytest.approx(8.0)
+    assert results["naive_mfu"] == pytest.approx(200e6 / (8e9 * 2))
+    assert results["train_bs256_mfu"] == pytest.approx(700e6 * 8 / (8e9 * 2))
+    assert results["_model"] == "fast-32-0" and results["device_count"] == 2
