@@ -38,9 +38,36 @@ def hardware_seed_rows() -> list[dict]:
             "price_per_hour_usd": _optional_float(row["price_per_hour_usd"]),
             "price_note": row["price_note"].strip() or None,
             "spec_source": row["spec_source"].strip() or None,
+            "nvlink_gbs": _optional_float(row["nvlink_gbs"]),
+            "ib_gbs": _optional_float(row["ib_gbs"]),
+            "price_reserved_per_hour_usd": _optional_float(row["price_reserved_per_hour_usd"]),
+            "price_spot_per_hour_usd": _optional_float(row["price_spot_per_hour_usd"]),
+            "price_tiers_note": row["price_tiers_note"].strip() or None,
+            "precisions": row["precisions"].strip() or None,
         }
         for row in rows
     ]
+
+
+HARDWARE_V2_FIELDS = (
+    "nvlink_gbs", "ib_gbs", "price_reserved_per_hour_usd", "price_spot_per_hour_usd", "price_tiers_note", "precisions",
+)  # fmt: skip
+
+
+def fill_hardware_interconnect_and_prices(session: Session) -> int:
+    """For a catalog seeded before these columns existed: fill each seeded GPU's interconnect, reserved and spot
+    prices and formats where they are still empty; every other figure, and rows the user added, stay as they are."""
+    written = 0
+    for values in hardware_seed_rows():
+        row = session.scalar(select(Hardware).where(Hardware.name == values["name"]))
+        if row is None or not row.is_seed:
+            continue
+        for key in HARDWARE_V2_FIELDS:
+            if getattr(row, key) is None and values[key] is not None:
+                setattr(row, key, values[key])
+                written += 1
+    session.flush()
+    return written
 
 
 def _put_back(session: Session, model, seed_rows: list[dict]) -> int:
@@ -74,6 +101,7 @@ def restore_app_scenarios(session: Session) -> int:
 SEED_SETS: dict[str, Callable[[Session], object]] = {
     "hardware_v1": restore_hardware,
     "app_scenarios_v1": restore_app_scenarios,
+    "hardware_v2_interconnect_prices": fill_hardware_interconnect_and_prices,
 }
 
 

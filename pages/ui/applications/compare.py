@@ -30,8 +30,9 @@ def show(by_name: dict[str, dict], shown: list[dict], weights) -> None:
             column["typical_params"] = f"{scenario['typical_params']:.3g}"
             column["training_tokens"] = f"{scenario['training_tokens']:.3g}"
             column["feasibility_score"] = f"{scenario['feasibility_score']:.0f}"
-            column["training_cost_usd"] = money(budget["training_cost_usd"])
-            column["serving_monthly_usd"] = money(budget["serving_monthly_usd"])
+            ok = budget["status"] == "ok"
+            column["training_cost_usd"] = money(budget["training_cost_usd"]) if ok else "pick a GPU"
+            column["serving_monthly_usd"] = money(budget["serving_monthly_usd"]) if ok else "pick a GPU"
             rows[scenario["name"]] = column
         st.dataframe(pd.DataFrame(rows).astype(str), width="stretch")
         cols = st.columns(2)

@@ -26,15 +26,24 @@ def show(by_name: dict[str, dict], shown: list[dict], weights, weights_line: str
         metrics = st.columns(4)
         metrics[0].metric("Feasibility", f"{result['score']:.0f} / 100", help=f"Weights: {weights_line}")
         metrics[1].metric("Typical model size", f"{count(scenario['typical_params'])} params")
-        metrics[2].metric(
-            "Training compute",
-            money(budget["training_cost_usd"]),
-            help=f"{budget['training_flops']:.3g} FLOPs = 6 × {scenario['typical_params']:.3g} params × "
-            f"{scenario['training_tokens']:.3g} tokens; {budget['gpu_hours']:,.0f} {budget['gpu']} GPU-hours at "
-            f"${budget['price_per_hour_usd']:.2f}/h ({budget['method']}); range "
-            f"{money(budget['training_cost_usd_low'])}–{money(budget['training_cost_usd_high'])}",
-        )
-        metrics[3].metric("Serving", f"{money(budget['serving_monthly_usd'])}/month", help=budget["serving_note"])
+        if budget["status"] == "ok":
+            metrics[2].metric(
+                "Training compute",
+                money(budget["training_cost_usd"]),
+                help=f"{budget['training_flops']:.3g} FLOPs (6 × {scenario['typical_params']:.3g} params × "
+                f"{scenario['training_tokens']:.3g} tokens, plus attention); {budget['gpu_hours']:,.0f} "
+                f"{budget['gpu']} GPU-hours at ${budget['price_per_hour_usd']:.2f}/h ({budget['method']}); range "
+                f"{money(budget['training_cost_usd_low'])}–{money(budget['training_cost_usd_high'])}",
+            )
+            metrics[3].metric(
+                "Serving", f"{money(budget['serving_monthly_usd'])}/month",
+                help=f"{budget['serving_note']}; range {money(budget['serving_monthly_usd_low'])}–"
+                f"{money(budget['serving_monthly_usd_high'])}",
+            )  # fmt: skip
+        else:
+            metrics[2].metric("Training compute", "pick a GPU")
+            metrics[3].metric("Serving", "pick a GPU")
+            st.warning(budget["message"])
         link_buttons(scenario, "detail")
 
         left, right = st.columns(2)

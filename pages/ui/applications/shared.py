@@ -7,8 +7,11 @@ from core.applications.catalog import CRITERIA, criterion_scores, funding_query,
 from pages.ui.common import FUNDING_PAGE, GPU_BUDGET_PAGE
 
 
-def money(value: float) -> str:
-    return f"${value:,.0f}" if value >= 100 else f"${value:,.2f}"
+def money(value: float | None) -> str:
+    """Compact, so a headline fits its card: $2.28M, not $2,275,…"""
+    from core.compute.formatting import money as compact_money
+
+    return compact_money(value)
 
 
 def count(value: float) -> str:
