@@ -207,7 +207,7 @@ def _build_for(device: DeviceInfo, config: TrainConfig, steps: int):
     if mirrored:
         import tensorflow as tf
 
-        with tf.distribute.MirroredStrategy(devices=list(device.replicas) or None).scope():
+        with tf.distribute.MirroredStrategy().scope():
             return build_model(**options), options
     return build_model(**options), options
 
