@@ -11,11 +11,12 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import AppMeta, AppScenario, Hardware
+from db.models import AppMeta, AppScenario, Hardware, Plan
 
 SEED_DIR = Path(__file__).resolve().parent / "seed_data"
 GPU_SEED_FILE = SEED_DIR / "gpus.csv"
 APP_SCENARIO_SEED_FILE = SEED_DIR / "app_scenarios.json"
+EXAMPLE_PLANS_DIR = Path(__file__).resolve().parent.parent / "examples" / "plans"
 
 
 def _optional_float(text: str) -> float | None:
@@ -98,10 +99,23 @@ def restore_app_scenarios(session: Session) -> int:
     return _put_back(session, AppScenario, app_scenario_seed_rows())
 
 
+def add_example_plans(session: Session) -> int:
+    """Store the shipped example plans (examples/plans/) whose names are free. Returns rows added."""
+    added = 0
+    for path in sorted(EXAMPLE_PLANS_DIR.glob("*.json")):
+        payload = json.loads(path.read_text(encoding="utf-8"))
+        if session.scalar(select(Plan).where(Plan.name == payload["name"])) is None:
+            session.add(Plan(name=payload["name"], payload=payload))
+            added += 1
+    session.flush()
+    return added
+
+
 SEED_SETS: dict[str, Callable[[Session], object]] = {
     "hardware_v1": restore_hardware,
     "app_scenarios_v1": restore_app_scenarios,
     "hardware_v2_interconnect_prices": fill_hardware_interconnect_and_prices,
+    "example_plans_v1": add_example_plans,
 }
 
 

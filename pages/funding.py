@@ -8,8 +8,10 @@ from core.funding import store as store
 from core.funding.model import ScenarioError
 from pages.ui.common import setup_page
 from pages.ui.funding import cap_table, compare, plan, risk, saved
-from pages.ui.funding.draft import cached_analysis, examples, read_import_link
+from pages.ui.funding.draft import cached_analysis, examples, read_import_link, set_draft
 from pages.ui.funding.editor import show_editor, show_import_box, show_source_picker
+from pages.ui.plan.preload import funding_draft, plan_from_link
+from pages.ui.plan.text import md
 
 setup_page("Funding")
 st.title("Funding")
@@ -25,6 +27,13 @@ if "funding_draft" not in st.session_state:
     st.session_state["funding_loaded"] = "Example: Seed VC"
 st.session_state.setdefault("funding_version", 0)
 read_import_link()
+if linked := plan_from_link("funding"):
+    set_draft(
+        funding_draft(linked[1]),
+        note=f"Preloaded from the plan **{md(linked[0])}**: its funding scenario, with training and serving costs "
+        "from its GPU estimates.",
+        source=f"Plan: {linked[0]}",
+    )
 if note := st.session_state.pop("funding_note", None):
     st.info(note)
 if query_error := st.session_state.pop("funding_query_error", None):

@@ -6,6 +6,7 @@ from core.compute.gpus import list_hardware, spec_from_mapping
 from pages.ui.common import setup_page
 from pages.ui.gpu_budget import catalog as hardware_catalog
 from pages.ui.gpu_budget import grounding, prefill, saved, serving, training
+from pages.ui.plan.preload import gpu_budget_state, note, plan_from_link
 
 setup_page("GPU Budget")
 st.title("GPU Budget")
@@ -21,6 +22,9 @@ catalog_rows = list_hardware()
 catalog = [spec_from_mapping(row) for row in catalog_rows]
 gpu_names = [spec.name for spec in catalog]
 prefill.apply_query_params(gpu_names)
+if linked := plan_from_link("gpu_budget"):
+    state.update(gpu_budget_state(linked[1]))
+    note(linked[0], "its training and serving inputs.")
 if not catalog:
     st.warning("The hardware catalog is empty. Restore the shipped GPUs in the catalog section below.")
 for key in ("budget_gpu", "serve_gpu"):

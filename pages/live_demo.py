@@ -10,6 +10,7 @@ from streamlit_drawable_canvas import st_canvas
 
 from core.demo.predict import Prediction, predict_image, predict_probabilities
 from core.demo.preprocess import ImageInputError
+from core.formatting import money, seconds
 from core.lab.runs import latest_successful_run
 from pages.ui.common import setup_page, training_progress_bar
 
@@ -142,8 +143,8 @@ def show_model_card() -> None:
         st.markdown(f"**Model card** · run {run['id']}, finished {run['finished_at'] or 'n/a'}")
         cols = st.columns(3)
         cols[0].metric("Test accuracy", f"{run['test_accuracy']:.2%}", help=f"{run['n_test']:,} held-out digits")
-        cols[1].metric("Training time", f"{run['wall_seconds']:.1f} s", help=f"{run['epochs']} epochs")
-        cols[2].metric("Cost", f"${run['cost_usd']:.5f}" if run["cost_usd"] is not None else "n/a")
+        cols[1].metric("Training time", seconds(run["wall_seconds"]), help=f"{run['epochs']} epochs")
+        cols[2].metric("Cost", money(run["cost_usd"]), help="the run's device time at its hourly price")
         st.caption(
             f"Dataset {run['dataset']}: {run['n_train']:,} training and {run['n_test']:,} test digits. "
             f"Device {(run['device'] or '').upper()} {run['device_name']}, batch {run['batch_size']}, "

@@ -6,6 +6,7 @@ from pages.ui.common import setup_page
 from pages.ui.model_lab.benchmarks import show_benchmarks
 from pages.ui.model_lab.runs import show_runs
 from pages.ui.model_lab.train import show_training_form
+from pages.ui.plan.preload import note, plan_from_link
 
 setup_page("Model Lab")
 st.title("Model Lab")
@@ -14,6 +15,10 @@ st.caption(
     "cross-entropy) trained on this machine. Its measured speed, MFU, cost and accuracy ground every estimate."
 )
 
+if linked := plan_from_link("model_lab"):
+    run = linked[1]["reference_run"]
+    evidence = f"its evidence is reference run #{run['id']}." if run else "it has no reference run yet; train one."
+    note(linked[0], evidence)
 show_training_form()
 show_runs()
 show_benchmarks()

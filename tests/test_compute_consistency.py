@@ -43,7 +43,7 @@ def test_catalog_saved_estimate_and_funding_import_agree(name):
 
 def test_the_gpu_budget_page_and_the_applications_page_show_the_catalogs_dollars():
     from core.applications.catalog import gpu_budget_query
-    from core.compute.formatting import money
+    from core.formatting import money
     from tests import apptest
 
     scenario = get_scenario("Coding assistants")

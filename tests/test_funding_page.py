@@ -10,8 +10,8 @@ from streamlit.testing.v1 import AppTest
 from core.funding import store as store
 from db.engine import session_scope
 from db.models import SavedEstimate
-from pages.ui.funding.editor import events_frame, events_from_editor, parse_investors
 from pages.ui.funding.format import md, money
+from pages.ui.funding.tables import events_frame, events_from_editor, parse_investors
 from tests import apptest
 
 YC = "Example: YC post-money SAFE guide, example 1"
@@ -50,7 +50,7 @@ def test_page_renders_the_headline_and_every_tab():
     )
     assert metric(at, "Runway on cash in hand").endswith("months")
     assert metric(at, "Runway if every raise closes") == "600+ months"
-    assert metric(at, "Lowest cash") == "$404.7k"  # the one money format: $518, $3.4k, $1.2M
+    assert metric(at, "Lowest cash") == "$405k"  # the one money format (core.formatting): $518, $3.4k, $1.2M
     assert "%" in metric(at, "P(out of cash before month)")
     assert len(at.get("plotly_chart")) >= 6
     assert [t.label for t in at.tabs] == ["Plan", "Cap table & exits", "Risk", "Four advantages", "Saved scenarios"]
@@ -130,6 +130,9 @@ def test_save_rename_and_delete_from_the_page():
     button(at, "Save").click().run()
     assert not at.exception
     assert store.scenario_names() == ["My plan"]
+    next(t for t in at.text_input if t.label == "Save the current draft as").set_value("My plan")
+    button(at, "Save").click().run()  # again, as after Enter in the name box: no "already exists"
+    assert not at.error and any("saved as it is" in s.value for s in at.success)
     at.text_input(key="funding_new_name").set_value("Renamed plan")
     button(at, "Rename").click().run()
     assert store.scenario_names() == ["Renamed plan"]

@@ -7,9 +7,9 @@ from streamlit.testing.v1 import AppTest
 
 from core.compute.architectures import preset
 from core.compute.estimate import ServingInputs, TrainingInputs, estimate_serving, estimate_training
-from core.compute.formatting import compact, money
 from core.compute.gpus import get_hardware, list_hardware
 from core.compute.mfu import effective_mfu, published_runs
+from core.formatting import compact, money
 from tests import apptest
 
 
@@ -174,6 +174,11 @@ def test_save_compare_and_export_an_estimate():
     assert saved["outputs"]["serving_monthly_cost_usd"] > 0
     assert at.multiselect(key="saved_pick").value == ["7B plan"]
     assert len(at.get("download_button")) == 2
+    # Enter in the name box already submitted it: Save again for the same estimate is no clash.
+    at.text_input(key="save_name").input("7B plan")
+    next(button for button in at.button if button.label == "Save estimate").click().run()
+    assert errors(at) == [] and any(s.value == "Already saved as '7B plan'." for s in at.success)
+    at.number_input(key="budget_tokens_b").set_value(1000.0)  # a different estimate under the same name clashes
     at.text_input(key="save_name").input("7B plan")
     next(button for button in at.button if button.label == "Save estimate").click().run()
     assert any(message.startswith("Nothing saved. name:") for message in errors(at))
@@ -194,3 +199,14 @@ def test_catalog_refuses_impossible_values_and_adds_valid_ones():
     assert not at.exception and errors(at) == []
     assert get_hardware("Gaudi 3").bf16_dense_tflops == 1835
     assert "Gaudi 3" in at.selectbox(key="budget_gpu").options
+
+
+def test_a_saved_estimate_opens_in_funding_with_its_costs():
+    at = open_page(params="7e9", tokens="2e12")
+    at.text_input(key="save_name").input("7B plan")
+    next(button for button in at.button if button.label == "Save estimate").click().run()
+    at.button(key="saved_funding").click().run()
+    assert not at.exception and errors(at) == []
+    assert at.title[0].value == "Funding"
+    assert at.query_params["estimate"] == "7B plan"
+    assert any(markdown.value.startswith("**Compute costs from 7B plan") for markdown in at.markdown)

@@ -225,7 +225,7 @@ def _print_json(data) -> None:
 
 
 def _train_line(result: dict) -> str:
-    from core.compute.formatting import compact, duration, money, money_range
+    from core.formatting import compact, duration, money, money_range
 
     layout = result["layout"]
     return (
@@ -239,7 +239,7 @@ def _train_line(result: dict) -> str:
 
 
 def _serve_line(result: dict) -> str:
-    from core.compute.formatting import milliseconds, money
+    from core.formatting import milliseconds, money
 
     return (
         f"{result['gpu']}: {result['gpus_per_replica']} GPU(s) per replica (TP {result['tensor_parallel']} × PP "

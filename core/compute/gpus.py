@@ -21,6 +21,11 @@ DEFAULT_NETWORK_GBS = 12.5
 # Words that name the maker, the product family or the memory type, not the model, so "NVIDIA H100 80GB HBM3"
 # still finds "H100 SXM".
 NOISE_WORDS = {"nvidia", "amd", "google", "tesla", "gpu", "gpus", "hbm", "hbm2", "hbm2e", "hbm3", "hbm3e"}
+FP8_PATTERNS = r"\b(h100|h800|h200|h20|gh200|b100|b200|b300|gb200|gb300|l4|l40s?|rtx 40\d0|mi300x?|mi325x?|mi355x?)\b"
+
+
+def supports_fp8(gpu_name: str) -> bool:
+    return re.search(FP8_PATTERNS, gpu_name.lower()) is not None
 
 
 class CatalogError(ValueError):
@@ -81,8 +86,6 @@ class GpuSpec:
         bf16_dense_tflops column implies) plus FP8 where the name is a known FP8 part."""
         if self.precisions:
             return frozenset(self.precisions.split(","))
-        from core.compute.mfu import supports_fp8
-
         return frozenset({"fp32", "fp16", "bf16", "int8"} | ({"fp8"} if supports_fp8(self.name) else set()))
 
     def supports(self, precision: str) -> bool:

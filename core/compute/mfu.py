@@ -23,6 +23,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 
+from core.compute.gpus import supports_fp8  # noqa: F401 - the catalog knows formats; named here for estimate
 from core.config import PROJECT_ROOT
 
 PUBLISHED_RUNS_FILE = PROJECT_ROOT / "db" / "seed_data" / "published_training_runs.csv"
@@ -40,7 +41,6 @@ GENERATION_PATTERNS = (
     ("ampere", r"\b(a100|a800)\b"),
     ("volta", r"\bv100\b"),
 )
-FP8_PATTERNS = r"\b(h100|h800|h200|h20|gh200|b100|b200|b300|gb200|gb300|l4|l40s?|rtx 40\d0|mi300x?|mi325x?|mi355x?)\b"
 GENERATION_LABELS = {
     "ampere": "NVIDIA Ampere (A100/A800)",
     "hopper": "NVIDIA Hopper (H100/H800/H200)",
@@ -117,10 +117,6 @@ def generation_of(gpu_name: str) -> str:
         if re.search(pattern, name):
             return generation
     return "other"
-
-
-def supports_fp8(gpu_name: str) -> bool:
-    return re.search(FP8_PATTERNS, gpu_name.lower()) is not None
 
 
 @cache

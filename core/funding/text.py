@@ -1,32 +1,19 @@
-"""Money, percentages and the one-sentence headline, worded the same on the page, in the CLI and in JSON."""
+"""Money, percentages and months in the funding wording: core.formatting's one compact format, so the page, the CLI,
+the JSON headline and the plan say "$1.2M" and "600+ months" the same way."""
 
 from __future__ import annotations
 
-import math
+from core import formatting
+from core.formatting import money
 
-
-def money(value: float | None) -> str:
-    """$518, $3.4k, $1.2M, $2.5B; '-' before negative amounts; 'n/a' for None."""
-    if value is None or not math.isfinite(value):
-        return "n/a"
-    sign = "-" if value < 0 else ""
-    value = abs(value)
-    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if round(value / limit, 1) >= 1:
-            return f"{sign}${_one_decimal(value / limit)}{suffix}"
-    return f"{sign}${value:,.0f}"
-
-
-def _one_decimal(value: float) -> str:
-    text = f"{value:,.1f}"
-    return text[:-2] if text.endswith(".0") else text
+__all__ = ["money", "months_text", "percent"]
 
 
 def percent(value: float | None, decimals: int = 0) -> str:
-    if value is None or not math.isfinite(value):
-        return "n/a"
-    return f"{100 * value:.{decimals}f}%"
+    """Whole percentages unless asked: '28%'."""
+    return formatting.percent(value, decimals)
 
 
 def months_text(value: float | None, beyond: int) -> str:
-    return f"{beyond}+ months" if value is None else f"{value:.1f} months"
+    """'16.3 months', or '600+ months' when the money outlasts the horizon."""
+    return formatting.months(value, beyond)

@@ -4,7 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from core.applications.catalog import CRITERION_HELP, compute_budget, feasibility
-from pages.ui.applications.shared import count, link_buttons, money, radar
+from core.formatting import compact, money
+from pages.ui.applications.shared import link_buttons, radar
 
 
 def show(by_name: dict[str, dict], shown: list[dict], weights, weights_line: str) -> None:
@@ -25,7 +26,7 @@ def show(by_name: dict[str, dict], shown: list[dict], weights, weights_line: str
         budget = compute_budget(scenario)
         metrics = st.columns(4)
         metrics[0].metric("Feasibility", f"{result['score']:.0f} / 100", help=f"Weights: {weights_line}")
-        metrics[1].metric("Typical model size", f"{count(scenario['typical_params'])} params")
+        metrics[1].metric("Typical model size", f"{compact(scenario['typical_params'])} params")
         if budget["status"] == "ok":
             metrics[2].metric(
                 "Training compute",
@@ -62,15 +63,20 @@ def show(by_name: dict[str, dict], shown: list[dict], weights, weights_line: str
         with right:
             st.plotly_chart(radar([scenario]), width="stretch")
             breakdown = pd.DataFrame(result["breakdown"])
-            breakdown["rule"] = breakdown["criterion"].map(CRITERION_HELP)
             st.dataframe(
-                breakdown[["label", "points", "weight", "weight_share", "contribution", "rule"]],
+                breakdown[["label", "points", "weight", "weight_share", "contribution"]],
                 hide_index=True,
+                width="stretch",
                 column_config={
                     "label": "Criterion",
+                    "weight": st.column_config.NumberColumn("Weight", format="%g"),
                     "points": st.column_config.NumberColumn("Points (1-5)", format="%.2f"),
                     "weight_share": st.column_config.NumberColumn("Share of weight", format="percent"),
                     "contribution": st.column_config.NumberColumn("Adds to score", format="%.1f"),
                 },
             )
-            st.caption("Score = 100 × Σ weight × (points − 1) / 4 ÷ Σ weight.")
+            st.caption(
+                "Score = 100 × Σ weight × (points − 1) / 4 ÷ Σ weight. Points: "
+                + "; ".join(f"{row['label']}: {CRITERION_HELP[row['criterion']]}" for row in result["breakdown"])
+                + "."
+            )

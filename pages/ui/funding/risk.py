@@ -5,7 +5,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from pages.ui.funding.draft import cached_risk
-from pages.ui.funding.format import md, money
+from pages.ui.funding.format import md, money, months_text
 
 
 def show(draft: dict, payload_json: str) -> None:
@@ -26,7 +26,7 @@ def show(draft: dict, payload_json: str) -> None:
         (cols[3], "runway_p90", "P90"),
     ):
         value = risk_result[key]
-        col.metric(f"Runway {label}", f"{value:.1f} months" if value is not None else f"{horizon}+ months")
+        col.metric(f"Runway {label}", months_text(value, horizon))
     cols[4].metric(
         "Expected founder payout",
         money(risk_result["expected_founder_payout"]),

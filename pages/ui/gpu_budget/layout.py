@@ -2,7 +2,7 @@
 
 import plotly.graph_objects as go
 
-from core.compute.formatting import compact
+from core.formatting import compact
 
 MAX_DRAWN_STAGES = 16
 PARTS = (("weights_gb", "weights"), ("gradients_gb", "gradients"), ("optimizer_gb", "Adam states"),

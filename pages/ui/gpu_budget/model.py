@@ -5,7 +5,7 @@ from typing import NamedTuple
 import streamlit as st
 
 from core.compute.architectures import Architecture, ArchitectureError, presets
-from core.compute.formatting import compact
+from core.formatting import compact
 
 SIZE_SOURCES = ["Preset", "Parameter count", "Custom shape"]
 

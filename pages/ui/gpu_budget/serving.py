@@ -6,8 +6,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from core.compute.estimate import SERVING_PRECISIONS, EstimateInputError, ServingInputs, estimate_serving
-from core.compute.formatting import compact, gigabytes, milliseconds, money, money_range
 from core.compute.gpus import PRICE_TIERS
+from core.formatting import compact, gigabytes, milliseconds, money, money_range
 from pages.ui.gpu_budget.model import Model
 from pages.ui.gpu_budget.training import PRICING_LABELS
 

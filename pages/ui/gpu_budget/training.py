@@ -19,9 +19,9 @@ from core.compute.estimate import (
     gpus_vs_days,
     mfu_sweep,
 )
-from core.compute.formatting import compact, duration, gigabytes, money, money_range
 from core.compute.gpus import PRICE_TIERS
 from core.compute.parallelism import usable_gb
+from core.formatting import compact, duration, gigabytes, money, money_range
 from pages.ui.gpu_budget import layout as layout_charts
 from pages.ui.gpu_budget import model as model_picker
 

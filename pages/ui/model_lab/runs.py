@@ -7,6 +7,22 @@ import streamlit as st
 
 from core.lab.runs import get_run, list_runs
 
+RUN_COLUMNS = {
+    "id": "Run",
+    "status": "Status",
+    "started_at": "Started",
+    "device_name": "Device",
+    "n_train": "Training digits",
+    "epochs": "Epochs",
+    "batch_size": "Batch",
+    "wall_seconds": "Seconds",
+    "samples_per_second": "Samples/s",
+    "mfu": "MFU",
+    "test_accuracy": "Test accuracy",
+    "cost_usd": "Cost",
+    "error": "Error",
+}
+
 
 def show_runs() -> None:
     runs = list_runs()
@@ -14,37 +30,21 @@ def show_runs() -> None:
         st.info("No runs stored yet: train the first one above.")
         return
 
-    table = pd.DataFrame(runs)
+    table = pd.DataFrame(runs).assign(started_at=lambda frame: pd.to_datetime(frame["started_at"]))
     st.subheader("All runs")
+    shown = [key for key in RUN_COLUMNS if key != "error" or table["error"].notna().any()]  # errors only if any
     st.dataframe(
-        table[
-            [
-                "id",
-                "status",
-                "started_at",
-                "device",
-                "device_name",
-                "dataset",
-                "n_train",
-                "epochs",
-                "batch_size",
-                "wall_seconds",
-                "samples_per_second",
-                "mfu",
-                "test_accuracy",
-                "energy_kwh",
-                "cost_usd",
-                "error",
-            ]
-        ],
+        table[shown],
         hide_index=True,
+        width="stretch",
         column_config={
+            **{key: label for key, label in RUN_COLUMNS.items()},
+            "started_at": st.column_config.DatetimeColumn("Started", format="MMM D, HH:mm"),
             "mfu": st.column_config.NumberColumn("MFU", format="percent"),
             "test_accuracy": st.column_config.NumberColumn("Test accuracy", format="percent"),
-            "samples_per_second": st.column_config.NumberColumn("Samples/s", format="%.0f"),
+            "samples_per_second": st.column_config.NumberColumn("Samples/s", format="compact"),
             "wall_seconds": st.column_config.NumberColumn("Seconds", format="%.1f"),
-            "cost_usd": st.column_config.NumberColumn("Cost ($)", format="%.6f"),
-            "energy_kwh": st.column_config.NumberColumn("Energy (kWh)", format="%.6f"),
+            "cost_usd": st.column_config.NumberColumn("Cost", format="$%.5f"),
         },
     )
 
@@ -53,34 +53,26 @@ def show_runs() -> None:
         return
 
     st.subheader("Throughput and MFU by device")
-    by_device = succeeded.sort_values("id")
+    # Runs sit at their run number, not their start time: one run or a few seconds apart still reads as runs.
+    by_device = succeeded.sort_values("id").assign(run=lambda frame: "Run " + frame["id"].astype(str))
+    order = {"run": by_device["run"].tolist()}
     cols = st.columns(2)
     cols[0].plotly_chart(
         px.line(
-            by_device,
-            x="started_at",
-            y="samples_per_second",
-            color="device_name",
-            markers=True,
-            hover_data=["id", "batch_size", "dataset"],
-            labels={"samples_per_second": "samples/s", "started_at": ""},
-            title="Training throughput per run",
-        ),
+            by_device, x="run", y="samples_per_second", color="device_name", markers=True, category_orders=order,
+            hover_data=["batch_size", "dataset"], title="Training throughput per run",
+            labels={"samples_per_second": "Samples/s", "run": "", "device_name": "Device"},
+        ).update_yaxes(rangemode="tozero"),
         width="stretch",
-    )
+    )  # fmt: skip
     cols[1].plotly_chart(
         px.line(
-            by_device,
-            x="started_at",
-            y="mfu",
-            color="device_name",
-            markers=True,
-            hover_data=["id", "batch_size"],
-            labels={"mfu": "MFU", "started_at": ""},
-            title="MFU (achieved ÷ measured matmul peak)",
-        ).update_yaxes(tickformat=".0%"),
+            by_device, x="run", y="mfu", color="device_name", markers=True, category_orders=order,
+            hover_data=["batch_size"], title="MFU (achieved ÷ measured matmul peak)",
+            labels={"mfu": "MFU", "run": "", "device_name": "Device"},
+        ).update_yaxes(tickformat=".0%", range=[0, max(0.05, float(by_device["mfu"].max()) * 1.25)]),
         width="stretch",
-    )
+    )  # fmt: skip
 
     st.subheader("One run in detail")
     ids = succeeded["id"].tolist()
@@ -111,7 +103,18 @@ def show_runs() -> None:
             title=f"Confusion matrix on {run['n_test']:,} test digits",
         )
         cols[1].plotly_chart(heatmap, width="stretch")
-    st.dataframe(pd.DataFrame(run["class_metrics"]), hide_index=True)
+    st.dataframe(
+        pd.DataFrame(run["class_metrics"]),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "digit": "Digit",
+            "precision": st.column_config.NumberColumn("Precision", format="%.3f"),
+            "recall": st.column_config.NumberColumn("Recall", format="%.3f"),
+            "f1": st.column_config.NumberColumn("F1", format="%.3f"),
+            "support": st.column_config.NumberColumn("Test digits", format="%d"),
+        },
+    )
     st.caption(
         f"Dataset {run['dataset']} ({run['dataset_origin']}), sha256 {run['dataset_hash'][:16]}…; "
         f"{run['flops_per_sample']:,} FLOPs per training sample; peak {run['peak_flops'] / 1e9:,.1f} GFLOP/s measured "
