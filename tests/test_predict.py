@@ -183,11 +183,3 @@ def test_concurrent_sessions_get_the_same_answers(model, held_out):
         thread.join()
     for probabilities in results.values():
         assert np.abs(probabilities - expected).max() < 1e-5
-
-
-def test_single_image_latency_is_a_few_milliseconds(model, held_out):
-    images, _ = held_out
-    pngs = [render_drawing(images[i], np.random.default_rng(i)) for i in range(60)]
-    latencies = sorted(predict_image(model, png)[0].latency_ms for png in pngs)
-    # Generous for a shared 2-core test machine; the measured figure on an idle CPU is reported in the PR.
-    assert latencies[len(latencies) // 2] < 50
