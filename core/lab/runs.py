@@ -12,6 +12,8 @@ RUN_FIELDS = (
     "status",
     "error",
     "variant",
+    "architecture",
+    "ladder",
     "backend",
     "device",
     "device_name",
