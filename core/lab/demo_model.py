@@ -18,12 +18,18 @@ LEARNING_RATE = 0.002
 POOL_LIMIT = 1500
 
 
-def build_demo_model(learning_rate: float = LEARNING_RATE, decay_steps: int | None = None):
+def build_demo_model(
+    learning_rate: float = LEARNING_RATE,
+    decay_steps: int | None = None,
+    sparse_labels: bool = False,
+    steps_per_execution: int = 1,
+):
     """Two 3×3 convolution pairs with max-pooling, a 128-unit dense layer, softmax over 10 digits.
 
     Compiled with Adam (the learning rate cosine-decays over `decay_steps` when given) and a categorical
     cross-entropy, so that a training target may be a distribution: a digit is one-hot, a drawing that is not a
-    digit is uniform over the ten (outlier exposure, Hendrycks et al. 2019)."""
+    digit is uniform over the ten (outlier exposure, Hendrycks et al. 2019). `sparse_labels` compiles it as the
+    reference model is (digit labels, plain accuracy), for the scaling ladder."""
     keras = import_keras()
     layers = keras.layers
     first, second, third, fourth = CONV_FILTERS
@@ -50,8 +56,9 @@ def build_demo_model(learning_rate: float = LEARNING_RATE, decay_steps: int | No
         rate = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=decay_steps, alpha=0.05)
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate=rate),
-        loss="categorical_crossentropy",
-        metrics=[digit_accuracy_metric()],
+        loss="sparse_categorical_crossentropy" if sparse_labels else "categorical_crossentropy",
+        metrics=["accuracy"] if sparse_labels else [digit_accuracy_metric()],
+        steps_per_execution=steps_per_execution,
     )
     return model
 
