@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.config import database_url
+from db.schema import database_is_current
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -59,16 +60,18 @@ def migrate(url: str | None = None) -> None:
 
 def init_db(url: str | None = None) -> Engine:
     """Migrate and seed once per process and database; every entry point calls this before touching data."""
-    from db.seed import seed_all
-
     url = url or database_url()
     engine = get_engine(url)
     if url not in _ready:
         with _lock:
             if url not in _ready:
-                migrate(url)
-                with Session(engine) as session, session.begin():
-                    seed_all(session)
+                # One stdlib query answers the common start (schema at head, seeds applied) without Alembic.
+                if not database_is_current(url):
+                    from db.seed import seed_all
+
+                    migrate(url)
+                    with Session(engine) as session, session.begin():
+                        seed_all(session)
                 _ready.add(url)
     return engine
 

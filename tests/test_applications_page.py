@@ -7,14 +7,14 @@ from streamlit.testing.v1 import AppTest
 
 from core.applications.catalog import get_scenario, list_scenarios
 from db.seed import app_scenario_seed_rows
-from tests.conftest import PROJECT_ROOT
+from tests.apptest import open_page
 from tests.test_catalog import valid
 
 SEED_COUNT = len(app_scenario_seed_rows())
 
 
 def page() -> AppTest:
-    at = AppTest.from_file(str(PROJECT_ROOT / "pages/4_Applications.py"), default_timeout=120).run()
+    at = open_page("pages/applications.py")
     assert not at.exception, at.exception
     return at
 
@@ -155,14 +155,11 @@ def test_import_of_a_bad_file_changes_nothing_and_names_the_row():
 
 
 @pytest.mark.parametrize(
-    ("button", "target", "title"),
-    [("gpu_detail", "pages/2_GPU_Budget.py", "GPU Budget"), ("fund_detail", "pages/3_Funding.py", "Funding")],
+    ("button", "title"),
+    [("gpu_detail", "GPU Budget"), ("fund_detail", "Funding")],
 )
-def test_links_open_the_pre_filled_pages(button, target, title):
-    if not (PROJECT_ROOT / target).is_file():
-        pytest.skip(f"{target} has not landed yet")
-    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120).run()
-    at.switch_page("pages/4_Applications.py").run()
+def test_links_open_the_pre_filled_pages(button, title):
+    at = page()
     at.selectbox(key="app_detail_name").set_value("Coding assistants").run()
     at.button(key=button).click().run()
     assert not at.exception, at.exception

@@ -6,9 +6,9 @@ from tests.browser import chromium_page, error_texts, streamlit_server, wait_for
 
 
 def page_paths() -> list[str]:
-    from pages.common import page_files
+    from pages.ui.common import PAGES
 
-    return [""] + [path.stem.split("_", 1)[1] for path in page_files()]
+    return [entry.url_path for entry in PAGES]
 
 
 def test_every_page_renders_without_error(data_home):

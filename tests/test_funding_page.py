@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.funding import store as store
 from db.engine import session_scope
 from db.models import SavedEstimate
-
-PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "3_Funding.py")
+from tests import apptest
 
 
 def open_page(**query) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    at.query_params.update(query)
-    return at.run()
+    return apptest.open_page("pages/funding.py", **query)
 
 
 def metric(at: AppTest, label: str) -> str:

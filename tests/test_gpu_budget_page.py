@@ -8,16 +8,11 @@ from streamlit.testing.v1 import AppTest
 from core.compute.estimate import ServingInputs, TrainingInputs, estimate_serving, estimate_training
 from core.compute.gpus import get_hardware, list_hardware
 from core.compute.mfu import effective_mfu, published_runs
-from tests.conftest import PROJECT_ROOT
-
-PAGE = str(PROJECT_ROOT / "pages" / "2_GPU_Budget.py")
+from tests import apptest
 
 
 def open_page(**query) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
+    return apptest.open_page("pages/gpu_budget.py", timeout=60, **query)
 
 
 def metric(at: AppTest, label: str) -> str:

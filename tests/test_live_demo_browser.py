@@ -12,7 +12,7 @@ def test_drawing_a_stroke_on_the_canvas_gets_an_answer(data_home):
     home, _ = trained_reference_model()
     shutil.copytree(home, data_home)  # the stored run points at the trained model file, which stays in place
     with streamlit_server(data_home) as url, chromium_page() as page:
-        page.goto(f"{url}/Live_Demo")
+        page.goto(f"{url}/live_demo")
         wait_for_script(page)
         # The drawable canvas is a Streamlit v2 component: Fabric's canvases live in the page, not in an iframe.
         canvas = page.locator("canvas").last

@@ -5,20 +5,18 @@ from __future__ import annotations
 
 import functools
 import io
-from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from tests import apptest
 from tests.live_demo_model import render_drawing, trained_reference_model
-
-PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "5_Live_Demo.py")
 
 
 def open_page() -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=180).run()
+    at = apptest.open_page("pages/live_demo.py", timeout=180)
     assert not at.exception, at.exception
     return at
 

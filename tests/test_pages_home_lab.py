@@ -1,26 +1,49 @@
 """AppTest of the home page and the Model Lab; neither imports TensorFlow until a run starts."""
 
+import json
 import subprocess
 import sys
 
-from streamlit.testing.v1 import AppTest
-
+from pages.ui.common import PAGES
+from tests.apptest import open_page
 from tests.conftest import PROJECT_ROOT
 
 
-def app(path):
-    return AppTest.from_file(str(PROJECT_ROOT / path), default_timeout=180)
-
-
 def test_home_without_runs_says_how_to_start():
-    at = app("app.py").run()
+    at = open_page(timeout=180)
     assert not at.exception
     assert at.title[0].value == "ModelRunway"
     assert any("No reference run yet" in info.value for info in at.info)
+    links = at.get("page_link")
+    assert [link.proto.label for link in links] == [entry.title for entry in PAGES[1:]]
+
+
+def test_router_shows_home_first_then_plan_and_proof_with_material_icons(monkeypatch):
+    import streamlit as st
+
+    shown = {}
+    real_navigation = st.navigation
+
+    def recording_navigation(pages, **kwargs):
+        shown.update({section: [(p.title, p.icon, p.url_path) for p in items] for section, items in pages.items()})
+        return real_navigation(pages, **kwargs)
+
+    monkeypatch.setattr(st, "navigation", recording_navigation)
+    at = open_page()
+    assert not at.exception
+    assert shown == {
+        "Plan": [
+            ("Home", ":material/home:", ""),
+            ("Funding", ":material/savings:", "funding"),
+            ("GPU Budget", ":material/memory:", "gpu_budget"),
+            ("Applications", ":material/apps:", "applications"),
+        ],
+        "Proof": [("Model Lab", ":material/science:", "model_lab"), ("Live Demo", ":material/draw:", "live_demo")],
+    }
 
 
 def test_model_lab_trains_through_the_form_and_home_shows_the_run():
-    at = app("pages/1_Model_Lab.py").run()
+    at = open_page("pages/model_lab.py", timeout=180)
     assert not at.exception
     epochs, limit = at.number_input[0], at.number_input[1]
     epochs.set_value(1)
@@ -31,7 +54,7 @@ def test_model_lab_trains_through_the_form_and_home_shows_the_run():
     assert at.success and "test accuracy" in at.success[0].value
     assert len(at.dataframe) >= 2  # runs table and per-class metrics
 
-    home = app("app.py").run()
+    home = open_page(timeout=180)
     assert not home.exception
     labels = [metric.label for metric in home.metric]
     assert labels == ["Test accuracy", "Samples/s", "Device", "Cost of the run"]
@@ -39,7 +62,7 @@ def test_model_lab_trains_through_the_form_and_home_shows_the_run():
 
 
 def test_model_lab_names_the_field_on_bad_input(data_home):
-    at = app("pages/1_Model_Lab.py").run()
+    at = open_page("pages/model_lab.py", timeout=180)
     at.radio[0].set_value(at.radio[0].options[1])
     at.text_input[0].set_value("/no/such/place/mnist.npz")
     at.button[0].click().run()
@@ -54,10 +77,10 @@ def test_model_lab_names_the_field_on_bad_input(data_home):
 def test_pages_open_without_importing_tensorflow(data_home):
     script = (
         "import sys\n"
-        "from streamlit.testing.v1 import AppTest\n"
-        "from pages.common import page_files\n"
-        "for path in ['app.py'] + [f'pages/{p.name}' for p in page_files()]:\n"
-        "    at = AppTest.from_file(path, default_timeout=120).run()\n"
+        "from pages.ui.common import PAGES\n"
+        "from tests.apptest import open_page\n"
+        "for path in [entry.path for entry in PAGES]:\n"
+        "    at = open_page(path)\n"
         "    assert not at.exception, (path, at.exception)\n"
         "    loaded = [m for m in ('tensorflow', 'keras') if m in sys.modules]\n"
         "    assert not loaded, (path, loaded)\n"
@@ -72,3 +95,48 @@ def test_pages_open_without_importing_tensorflow(data_home):
         env={**__import__("os").environ, "MODELRUNWAY_HOME": str(data_home)},
     )
     assert result.returncode == 0 and result.stdout.strip().endswith("ok"), result.stderr[-2000:]
+
+
+HOME_IMPORTS_SCRIPT = """
+import json, sys
+import streamlit as st
+from tests.apptest import open_page
+
+HEAVY = ("sqlalchemy", "alembic", "pandas", "tensorflow", "keras")
+loaded_at_title = {}
+real_title = st.title
+
+
+def recording_title(body, *args, **kwargs):
+    loaded_at_title.setdefault(body, sorted(m for m in HEAVY if m in sys.modules))
+    return real_title(body, *args, **kwargs)
+
+
+st.title = recording_title
+at = open_page()
+assert not at.exception, at.exception
+print(json.dumps({"at_title": loaded_at_title, "after": sorted(m for m in HEAVY if m in sys.modules)}))
+"""
+
+
+def home_imports(data_home) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-c", HOME_IMPORTS_SCRIPT],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**__import__("os").environ, "MODELRUNWAY_HOME": str(data_home)},
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_home_draws_its_title_before_importing_anything_heavy(data_home):
+    cold = home_imports(data_home)  # a new data home: the database is created after the title is drawn
+    assert cold["at_title"] == {"ModelRunway": []}
+    assert "alembic" in cold["after"] and "tensorflow" not in cold["after"]
+
+    warm = home_imports(data_home)  # a current database: checked with sqlite3, no Alembic, no pandas
+    assert warm["at_title"] == {"ModelRunway": []}
+    assert warm["after"] == ["sqlalchemy"]

@@ -128,4 +128,5 @@ def measure_startup(repeats: int = 3) -> dict:
         "startup_home_ms": home * 1000,
         "startup_bare_ms": bare_median * 1000,
         "startup_overhead_ms": (home - bare_median) * 1000,
+        "startup_ratio": home / bare_median,
     }

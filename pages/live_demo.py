@@ -11,9 +11,9 @@ from streamlit_drawable_canvas import st_canvas
 from core.demo.predict import Prediction, predict_image, predict_probabilities
 from core.demo.preprocess import ImageInputError
 from core.lab.runs import latest_successful_run
-from pages.common import setup_page, training_progress_bar
+from pages.ui.common import setup_page, training_progress_bar
 
-setup_page("Live Demo", icon="✍️")
+setup_page("Live Demo")
 SOURCES = ("Draw", "Upload", "Camera")
 GALLERY_SIZE = 12
 

@@ -1,0 +1,59 @@
+"""Funding: how long each funding path keeps the company alive, what it costs in ownership, how likely it works."""
+
+import json
+
+import streamlit as st
+
+from core.funding import store as store
+from core.funding.model import ScenarioError
+from pages.ui.common import setup_page
+from pages.ui.funding import cap_table, compare, plan, risk, saved
+from pages.ui.funding.draft import apply_query_params, cached_analysis, examples
+from pages.ui.funding.editor import show_editor, show_source_picker
+
+setup_page("Funding")
+st.title("Funding")
+st.caption(
+    "Capital as four advantages: money for compute and people, resources it brings (cloud credits), brand, and "
+    "risk judgement. Runway, the cap table after every SAFE and priced round (option-pool shuffle solved exactly), "
+    "exit payouts under 1x non-participating preferences, and a 10,000-path Monte Carlo."
+)
+
+st.session_state.setdefault("funding_draft", examples()["Seed VC"])
+st.session_state.setdefault("funding_version", 0)
+apply_query_params()
+if note := st.session_state.pop("funding_note", None):
+    st.info(note)
+if query_error := st.session_state.pop("funding_query_error", None):
+    st.error(query_error)
+
+draft = st.session_state["funding_draft"]
+version = st.session_state["funding_version"]
+saved_names = store.scenario_names()
+example_payloads = examples()
+
+show_source_picker(saved_names, example_payloads)
+with st.expander(f"Edit scenario: {draft.get('name', 'Scenario')}", expanded=False):
+    show_editor(draft, version)
+
+payload_json = json.dumps(draft, sort_keys=True)
+try:
+    result = cached_analysis(payload_json)
+except ScenarioError as exc:
+    st.error(f"This scenario cannot be analysed. {exc}")
+    st.stop()
+
+plan_tab, cap_tab, risk_tab, compare_tab, saved_tab = st.tabs(
+    ["Plan", "Cap table & exits", "Risk", "Four advantages", "Saved scenarios"]
+)
+
+with plan_tab:
+    plan.show(result, draft)
+with cap_tab:
+    cap_table.show(result)
+with risk_tab:
+    risk.show(draft, payload_json)
+with compare_tab:
+    compare.show(draft, saved_names, example_payloads)
+with saved_tab:
+    saved.show(draft, saved_names)

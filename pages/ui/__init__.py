@@ -1,0 +1,1 @@
+"""What the pages draw: shared page code (common.py) and, per page, one module per tab."""

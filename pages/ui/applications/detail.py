@@ -1,0 +1,67 @@
+"""Applications, Scenario detail tab: one scenario's needs, rules, risks, score breakdown and compute budget."""
+
+import pandas as pd
+import streamlit as st
+
+from core.applications.catalog import CRITERION_HELP, compute_budget, feasibility
+from pages.ui.applications.shared import count, link_buttons, money, radar
+
+
+def show(by_name: dict[str, dict], shown: list[dict], weights, weights_line: str) -> None:
+    names = list(by_name)
+    if not names:
+        st.info("The catalog is empty: add a scenario or restore the seeded ones on the Edit tab.")
+    else:
+        if st.session_state.get("app_detail_name") not in by_name:
+            st.session_state["app_detail_name"] = shown[0]["name"] if shown else names[0]
+        scenario = by_name[st.selectbox("Scenario", names, key="app_detail_name")]
+        result = feasibility(scenario, weights)
+        st.subheader(scenario["name"])
+        st.caption(
+            f"{scenario['sector']} · horizon: {scenario['horizon']} · maturity: {scenario['maturity']}"
+            + (" · seeded" if scenario["is_seed"] else " · added by you")
+        )
+        st.write(scenario["description"])
+        budget = compute_budget(scenario)
+        metrics = st.columns(4)
+        metrics[0].metric("Feasibility", f"{result['score']:.0f} / 100", help=f"Weights: {weights_line}")
+        metrics[1].metric("Typical model size", f"{count(scenario['typical_params'])} params")
+        metrics[2].metric(
+            "Training compute",
+            money(budget["training_cost_usd"]),
+            help=f"{budget['training_flops']:.3g} FLOPs = 6 × {scenario['typical_params']:.3g} params × "
+            f"{scenario['training_tokens']:.3g} tokens; {budget['gpu_hours']:,.0f} {budget['gpu']} GPU-hours at "
+            f"${budget['price_per_hour_usd']:.2f}/h ({budget['method']}); range "
+            f"{money(budget['training_cost_usd_low'])}–{money(budget['training_cost_usd_high'])}",
+        )
+        metrics[3].metric("Serving", f"{money(budget['serving_monthly_usd'])}/month", help=budget["serving_note"])
+        link_buttons(scenario, "detail")
+
+        left, right = st.columns(2)
+        with left:
+            st.markdown(f"**Tasks:** {', '.join(scenario['tasks'])}")
+            st.markdown(f"**Typical model:** {scenario['typical_model']}")
+            st.markdown(f"**Data needs** (availability {scenario['data_availability']}/5): {scenario['data_needs']}")
+            st.markdown(f"**Compute profile:** {scenario['compute_profile']}")
+            st.markdown(
+                f"**Risk:** regulatory {scenario['regulatory_risk']}, privacy {scenario['privacy_risk']}, "
+                f"explainability need {scenario['explainability_need']}"
+            )
+            st.markdown("**Rules that apply:**\n" + "\n".join(f"- {rule}" for rule in scenario["regulations"]))
+            st.markdown("**Example products:** " + ", ".join(scenario["example_products"]))
+            st.markdown("**Key risks:**\n" + "\n".join(f"- {risk}" for risk in scenario["key_risks"]))
+        with right:
+            st.plotly_chart(radar([scenario]), width="stretch")
+            breakdown = pd.DataFrame(result["breakdown"])
+            breakdown["rule"] = breakdown["criterion"].map(CRITERION_HELP)
+            st.dataframe(
+                breakdown[["label", "points", "weight", "weight_share", "contribution", "rule"]],
+                hide_index=True,
+                column_config={
+                    "label": "Criterion",
+                    "points": st.column_config.NumberColumn("Points (1-5)", format="%.2f"),
+                    "weight_share": st.column_config.NumberColumn("Share of weight", format="percent"),
+                    "contribution": st.column_config.NumberColumn("Adds to score", format="%.1f"),
+                },
+            )
+            st.caption("Score = 100 × Σ weight × (points − 1) / 4 ÷ Σ weight.")

@@ -1,0 +1,55 @@
+"""Funding, Saved scenarios tab: save the draft, rename, duplicate, delete, export and import scenarios."""
+
+import streamlit as st
+
+from core.funding import store as store
+from core.funding.model import ScenarioError
+
+
+def show(draft: dict, saved_names: list[str]) -> None:
+    with st.form("funding_save"):
+        save_name = st.text_input("Save the current draft as", value=draft.get("name", "Scenario"))
+        overwrite = st.checkbox("Replace a saved scenario with this name")
+        if st.form_submit_button("Save"):
+            try:
+                store.save_scenario(save_name, draft, overwrite=overwrite)
+            except ScenarioError as exc:
+                st.error(f"Nothing saved. {exc}")
+            else:
+                st.session_state["funding_note"] = f"Saved {save_name.strip()!r}."
+                st.rerun()
+    if saved_names:
+        target = st.selectbox("Saved scenario", saved_names, key="funding_target")
+        row = st.columns([2, 1, 1, 1])
+        new_name = row[0].text_input("New name", key="funding_new_name")
+        if row[1].button("Rename"):
+            try:
+                store.rename_scenario(target, new_name)
+            except ScenarioError as exc:
+                st.error(f"Not renamed. {exc}")
+            else:
+                st.rerun()
+        if row[2].button("Duplicate"):
+            try:
+                store.duplicate_scenario(target, new_name.strip() or None)
+            except ScenarioError as exc:
+                st.error(f"Not duplicated. {exc}")
+            else:
+                st.rerun()
+        if row[3].button("Delete"):
+            store.delete_scenario(target)
+            st.rerun()
+        st.download_button(
+            "Export as JSON", store.export_scenario_json(target), file_name=f"{target}.json", mime="application/json"
+        )
+    else:
+        st.caption("No saved scenarios yet.")
+    upload = st.file_uploader("Import a scenario JSON", type=["json"])
+    if upload is not None and st.button("Import"):
+        try:
+            imported = store.import_scenario_json(upload.getvalue())
+        except ScenarioError as exc:
+            st.error(f"Nothing imported. {exc}")
+        else:
+            st.session_state["funding_note"] = f"Imported {imported.name!r}."
+            st.rerun()

@@ -1,0 +1,1 @@
+"""Model Lab page: the training form, the stored runs and the benchmarks."""
