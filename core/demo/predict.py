@@ -31,6 +31,7 @@ from core.lab.calibration import Calibration, read_sidecar
 
 _model_lock = threading.Lock()
 INPUT_PIXELS = FIELD_PX * FIELD_PX
+INT8_SUFFIX = ".int8.tflite"
 
 
 class ModelError(ValueError):
@@ -79,6 +80,8 @@ class DigitModel:
     """A loaded .keras model, its compiled forward pass and its "not sure" thresholds. Read-only once built: one
     is shared by every session."""
 
+    kind = "float32"
+
     def __init__(self, keras_model, path: Path | None = None, calibration: Calibration | None = None):
         self.keras_model = keras_model
         self.path = path
@@ -107,6 +110,8 @@ def load_model(path: str | Path | None = None) -> DigitModel:
     path = Path(path) if path is not None else default_model_path()
     if not path.is_file():
         raise ModelError(f"model: {path} does not exist")
+    if path.name.endswith(INT8_SUFFIX):
+        return _load_int8(path)
     if not zipfile.is_zipfile(path):
         raise ModelError(f"model: {path} is not a .keras model file")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # a CLI's stderr is for its own one-line errors
@@ -125,12 +130,26 @@ def load_model(path: str | Path | None = None) -> DigitModel:
     return model
 
 
+def _load_int8(path: Path):
+    """An int8 TensorFlow Lite copy (core.lab.quantize), with the thresholds of the .keras model it was made from."""
+    from core.lab.quantize import Int8Model
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    source = path.with_name(path.name[: -len(INT8_SUFFIX)] + ".keras")
+    try:
+        model = Int8Model(path, read_sidecar(source))
+    except (ValueError, RuntimeError) as exc:
+        raise ModelError(f"model: {path} is not a readable TensorFlow Lite model ({type(exc).__name__})") from None
+    model(np.zeros((1, INPUT_PIXELS), dtype=np.float32))
+    return model
+
+
 def predict_probabilities(model, pixels: np.ndarray) -> np.ndarray:
     """(28, 28), (n, 28, 28) or (n, 784) pixels in [0, 1] → (n, 10) probabilities.
 
     `model` is a DigitModel from load_model, or a bare Keras model (called eagerly, under the same lock)."""
     x = np.asarray(pixels, dtype=np.float32).reshape(-1, INPUT_PIXELS)
-    if isinstance(model, DigitModel):
+    if isinstance(model, DigitModel) or getattr(model, "kind", None) == "int8":
         return model(x)
     with _model_lock:
         return np.asarray(model(x, training=False), dtype=np.float64)
@@ -214,7 +233,9 @@ def _native_stderr_silenced():
 def main(argv: list[str] | None = None) -> int:
     parser = ArgumentParser(prog="python -m core.predict", description="Read handwritten digits from images.")
     parser.add_argument("images", nargs="+", metavar="IMAGE", help="PNG or JPEG files, one digit each")
-    parser.add_argument("--model", help="a saved .keras model (default: the best stored run's)")
+    parser.add_argument(
+        "--model", help="a saved .keras model or its .int8.tflite copy (default: the best stored run's .keras)"
+    )
     parser.add_argument("--json", action="store_true", help="print a JSON list, one object per image")
     args = parser.parse_args(argv)
 

@@ -21,10 +21,10 @@ from pathlib import Path
 import numpy as np
 
 from core.cli import ArgumentParser, exit_with_error
+from core.demo.predict import INT8_SUFFIX
 
 REPRESENTATIVE_DIGITS = 300
 LATENCY_REPEATS = 200
-INT8_SUFFIX = ".int8.tflite"
 REPORT_SUFFIX = ".int8.json"
 
 
@@ -102,6 +102,8 @@ class Int8Model:
         self._lock = threading.Lock()
         self.calibration = calibration or Calibration()
         self.keras_model = None
+
+    kind = "int8"
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         rows = np.asarray(x, dtype=np.float32).reshape(-1, 784)

@@ -26,8 +26,9 @@ def show_benchmarks() -> None:
     if benches.empty:
         st.info("No benchmark stored yet: run `make bench` or the button above.")
     else:
+        benches["benchmark"] = "bench " + benches["id"].astype(str)
         throughput = benches.melt(
-            id_vars=["id", "created_at", "device_name"],
+            id_vars=["id", "benchmark", "created_at", "device_name"],
             value_vars=["naive_samples_per_s", "train_bs32_samples_per_s", "train_bs256_samples_per_s"],
             var_name="trainer",
             value_name="samples/s",
@@ -36,25 +37,31 @@ def show_benchmarks() -> None:
         cols[0].plotly_chart(
             px.line(
                 throughput,
-                x="created_at",
+                x="benchmark",
                 y="samples/s",
                 color="trainer",
                 line_dash="device_name",
                 markers=True,
+                hover_data=["created_at"],
                 title="Training throughput by trainer and device",
-                labels={"created_at": ""},
-            ),
+                labels={"benchmark": ""},
+            )
+            .update_xaxes(type="category")
+            .update_yaxes(rangemode="tozero", tickformat=",.0f"),
             width="stretch",
         )
         cols[1].plotly_chart(
             px.line(
                 benches,
-                x="created_at",
+                x="benchmark",
                 y=["train_bs256_mfu", "train_bs32_mfu", "naive_mfu"],
                 markers=True,
+                hover_data=["created_at"],
                 title="MFU against the measured matmul peak",
-                labels={"created_at": "", "value": "MFU"},
-            ).update_yaxes(tickformat=".0%"),
+                labels={"benchmark": "", "value": "MFU"},
+            )
+            .update_xaxes(type="category")
+            .update_yaxes(tickformat=".0%", range=[0, 1]),
             width="stretch",
         )
         st.dataframe(

@@ -6,6 +6,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from core.lab.runs import get_run, list_runs
+from pages.ui.model_lab.errors import show_error_gallery
 
 
 def show_runs() -> None:
@@ -53,34 +54,10 @@ def show_runs() -> None:
         return
 
     st.subheader("Throughput and MFU by device")
-    by_device = succeeded.sort_values("id")
+    by_device = succeeded.sort_values("id").assign(run=lambda frame: "run " + frame["id"].astype(str))
     cols = st.columns(2)
-    cols[0].plotly_chart(
-        px.line(
-            by_device,
-            x="started_at",
-            y="samples_per_second",
-            color="device_name",
-            markers=True,
-            hover_data=["id", "batch_size", "dataset"],
-            labels={"samples_per_second": "samples/s", "started_at": ""},
-            title="Training throughput per run",
-        ),
-        width="stretch",
-    )
-    cols[1].plotly_chart(
-        px.line(
-            by_device,
-            x="started_at",
-            y="mfu",
-            color="device_name",
-            markers=True,
-            hover_data=["id", "batch_size"],
-            labels={"mfu": "MFU", "started_at": ""},
-            title="MFU (achieved ÷ measured matmul peak)",
-        ).update_yaxes(tickformat=".0%"),
-        width="stretch",
-    )
+    cols[0].plotly_chart(run_chart(by_device, "samples_per_second", "Training throughput per run"), width="stretch")
+    cols[1].plotly_chart(run_chart(by_device, "mfu", "MFU (achieved ÷ measured matmul peak)"), width="stretch")
 
     st.subheader("One run in detail")
     ids = succeeded["id"].tolist()
@@ -117,3 +94,27 @@ def show_runs() -> None:
         f"{run['flops_per_sample']:,} FLOPs per training sample; peak {run['peak_flops'] / 1e9:,.1f} GFLOP/s measured "
         f"in the same process; framework {run['framework_versions']}; model file {run['model_path']}."
     )
+    show_error_gallery(run)
+
+
+def run_chart(runs: pd.DataFrame, column: str, title: str):
+    """One marker per run along a category axis of run labels: one run reads as one point, with no time axis
+    ticking in milliseconds. MFU is a share of the peak, so its axis runs from 0 to 100 %."""
+    label = {"samples_per_second": "samples/s", "mfu": "MFU"}[column]
+    chart = px.line(
+        runs,
+        x="run",
+        y=column,
+        color="device_name",
+        markers=True,
+        hover_data=["id", "batch_size", "dataset", "started_at"],
+        labels={column: label, "run": "", "device_name": "device"},
+        title=title,
+    )
+    chart.update_xaxes(type="category")
+    chart.update_traces(marker={"size": 10})
+    if column == "mfu":
+        chart.update_yaxes(tickformat=".0%", range=[0, 1])
+    else:
+        chart.update_yaxes(rangemode="tozero", tickformat=",.0f")
+    return chart

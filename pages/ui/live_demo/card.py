@@ -1,0 +1,53 @@
+"""Live Demo: the model card, which says which stored model answers and how it was measured."""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from core.lab.calibration import read_sidecar
+from pages.ui.live_demo.models import Choice
+
+
+def describe(choice: Choice) -> str:
+    run = choice.run
+    kind = "the demo CNN" if run["variant"] == "demo" else "the reference MLP"
+    why = (
+        f"the best of {choice.stored} stored models by test accuracy"
+        if run["id"] == choice.best_id
+        else f"chosen by hand; the best stored model is run {choice.best_id}"
+    )
+    engine = "its int8 TensorFlow Lite copy" if choice.int8 else "float32 Keras"
+    return f"Run {run['id']}, {kind} ({html.escape(run['architecture'] or 'mlp-512-256-128')}), {why}; {engine}"
+
+
+def show_model_card(choice: Choice) -> None:
+    run = choice.run
+    with st.container(border=True):
+        st.markdown(f"**Model card** · {describe(choice)}; finished {html.escape(str(run['finished_at'] or 'n/a'))}")
+        cols = st.columns(3)
+        cols[0].metric("Test accuracy", f"{run['test_accuracy']:.2%}", help=f"{run['n_test']:,} held-out digits")
+        cols[1].metric("Training time", f"{run['wall_seconds']:.1f} s", help=f"{run['epochs']} epochs")
+        cols[2].metric("Cost", f"${run['cost_usd']:.5f}" if run["cost_usd"] is not None else "n/a")
+        st.caption(
+            f"Dataset {html.escape(run['dataset'] or '')}: {run['n_train']:,} training and {run['n_test']:,} test "
+            f"digits. Device {(run['device'] or '').upper()} {html.escape(run['device_name'] or '')}, batch "
+            f"{run['batch_size']}, {run['samples_per_second']:,.0f} samples/s, MFU {run['mfu']:.1%}; "
+            f"{run['params']:,} parameters."
+        )
+        st.caption(not_sure_summary(run["model_path"]))
+
+
+def not_sure_summary(model_path: str) -> str:
+    calibration = read_sidecar(model_path)
+    measured = calibration.measured
+    if calibration.source != "calibrated" or not measured:
+        return "Not sure below 50% confidence (this model has no calibration of its own)."
+    kinds = ", ".join(f"{kind} {share:.0%}" for kind, share in measured["non_digits_unsure_by_kind"].items())
+    return (
+        f'Says "not sure" below {calibration.min_confidence:.0%} confidence or above {calibration.max_entropy:.0%} '
+        f"of the most uncertain answer, thresholds calibrated on held-out drawings. Checked on others: "
+        f"{measured['digits_read_right_and_sure']:.1%} of {measured['digits']} drawn digits read right and sure; "
+        f"{measured['non_digits_unsure']:.1%} of {measured['non_digits']} non-digits marked unsure ({kinds})."
+    )
