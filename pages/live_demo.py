@@ -48,7 +48,7 @@ with left:
             controls[0].slider("Stroke width", 4, 40, step=2, key="demo_stroke")
             controls[1].button("Clear", on_click=inputs.clear_canvas)
     image, hint = inputs.read_input(in_pitch)
-    if in_pitch:
+    if in_pitch and st.session_state["demo_source"] == "Draw":
         pitch.clear_button()
 with right:
     if image is None:

@@ -43,11 +43,17 @@ def not_sure_summary(model_path: str) -> str:
     calibration = read_sidecar(model_path)
     measured = calibration.measured
     if calibration.source != "calibrated" or not measured:
-        return "Not sure below 50% confidence (this model has no calibration of its own)."
+        return 'Says "not sure" below 50% confidence (this model has no calibration of its own).'
+    rules = [f"under {calibration.min_confidence:.0%} confidence"]
+    if calibration.max_entropy < 1:
+        rules.append(f"an answer spread over more than {calibration.max_entropy:.0%} of the widest possible")
+    if calibration.min_ink_extent > 0:
+        rules.append(f"ink spanning under {calibration.min_ink_extent:.0%} of the image")
+    if calibration.max_distance != float("inf"):
+        rules.append("a drawing unlike the training digits")
     kinds = ", ".join(f"{kind} {share:.0%}" for kind, share in measured["non_digits_unsure_by_kind"].items())
     return (
-        f'Says "not sure" below {calibration.min_confidence:.0%} confidence or above {calibration.max_entropy:.0%} '
-        f"of the most uncertain answer, thresholds calibrated on held-out drawings. Checked on others: "
+        f'Says "not sure" for {", ".join(rules)}: thresholds calibrated on held-out drawings. Checked on others: '
         f"{measured['digits_read_right_and_sure']:.1%} of {measured['digits']} drawn digits read right and sure; "
         f"{measured['non_digits_unsure']:.1%} of {measured['non_digits']} non-digits marked unsure ({kinds})."
     )

@@ -25,7 +25,7 @@ def clear_canvas() -> None:
 
 def read_input(pitch: bool) -> tuple[object | None, str | None]:
     """The image the user gave, or a hint saying what to do when there is none yet."""
-    source = "Draw" if pitch else st.session_state["demo_source"]
+    source = st.session_state["demo_source"]
     if source == "Draw":
         st.html(CANVAS_SPACING_CSS)
         side = PITCH_CANVAS_PX if pitch else CANVAS_PX
