@@ -204,28 +204,36 @@ def test_single_image_latency_is_a_few_milliseconds(model, held_out):
     assert latencies[len(latencies) // 2] < 50
 
 
-def test_cli_says_not_sure_to_most_non_digits_and_sure_to_digits(tmp_path, model_path, held_out):
+def test_cli_says_not_sure_to_non_digits_far_more_often_than_to_digits(tmp_path, model_path, held_out):
     """Drawings the calibration never saw (their own seed): scribbles, dots, grids and letters, and drawn digits."""
     from core.lab.synthetic import non_digit_drawings
 
+    images, _ = held_out
     canvases, kinds = non_digit_drawings(40, seed=31_337, kinds=("scribble", "dots", "grid", "letter"))
     files = []
     for index, canvas in enumerate(canvases):
         path = tmp_path / f"other-{index:02d}-{kinds[index]}.png"
         Image.fromarray(canvas).save(path)
         files.append(str(path))
+    rng = np.random.default_rng(77)
+    for index in range(40):
+        path = tmp_path / f"digit-{index:02d}.png"
+        path.write_bytes(render_drawing(images[250 + index], rng))
+        files.append(str(path))
     result = run_cli(*files, "--model", str(model_path), "--json")
     assert result.returncode == 0, result.stderr
     records = json.loads(result.stdout)
     unsure = np.array([record["unsure"] for record in records])
-    # The reference MLP never saw a non-digit in training; its calibrated thresholds alone still turn most away.
-    assert unsure.mean() >= 0.6, f"{unsure.mean():.0%} of non-digits marked unsure"
+    others, digits = unsure[:40].mean(), unsure[40:].mean()
+    # The reference MLP never saw a non-digit in training (the demo CNN did, and flags far more); its calibrated
+    # thresholds alone still flag half the non-digits and few digits.
+    assert others >= 0.5 and digits <= 0.1, (others, digits)
     for record in records:
         if record["unsure"]:
             assert record["digit"] is None and record["reasons"]
-    text = run_cli(files[0], files[1], "--model", str(model_path))
+    text = run_cli(files[0], files[-1], "--model", str(model_path))
     assert text.returncode == 0 and len(text.stdout.strip().splitlines()) == 2
-    assert all("not sure that's a digit" in line or ")" in line for line in text.stdout.splitlines())
+    assert all("I'm not sure that's a digit" in line or "%)" in line for line in text.stdout.splitlines())
 
 
 def test_predict_image_reports_too_little_ink_for_a_dot(model):
