@@ -83,8 +83,8 @@ def test_integrated_gradients_add_up_to_the_probability_gained(small_model):
     attribution = integrated_gradients(keras_model, image, digit, steps=64)
     assert attribution.shape == (28, 28)
     # Completeness: the attributions sum to p(image) − p(blank) for that digit, up to the path's discretisation.
-    gained = probabilities[0, digit] - probabilities[1, digit]
-    assert attribution.sum() == pytest.approx(gained, abs=0.05 * max(abs(gained), 0.1))
+    gained = float(probabilities[0, digit] - probabilities[1, digit])
+    assert float(attribution.sum()) == pytest.approx(gained, abs=0.05 * max(abs(gained), 0.1))
     assert np.all(attribution[image.reshape(28, 28) == 0] == 0)  # no ink, no attribution
     picture = overlay(image, attribution)
     assert picture.shape == (224, 224, 3) and picture.dtype == np.uint8

@@ -58,7 +58,7 @@ def _quiet():
 
 
 def convert(keras_model, representative: np.ndarray | None) -> bytes:
-    """The model as a TensorFlow Lite flatbuffer for one image at a time, float32 in and out. With representative
+    """The model as a TensorFlow Lite flatbuffer, float32 in and out (one image per call). With representative
     digits, weights and activations are int8 (scales measured on those digits); without, all stays float32."""
     from core.lab.model import import_keras
 
@@ -67,10 +67,7 @@ def convert(keras_model, representative: np.ndarray | None) -> bytes:
         raise QuantizeError("quantize: TensorFlow Lite conversion needs the TensorFlow backend")
     import tensorflow as tf
 
-    forward = tf.function(
-        lambda x: keras_model(x, training=False), input_signature=[tf.TensorSpec([1, 784], tf.float32)]
-    )
-    converter = tf.lite.TFLiteConverter.from_concrete_functions([forward.get_concrete_function()], keras_model)
+    converter = tf.lite.TFLiteConverter.from_keras_model(keras_model)
     if representative is not None:
 
         def samples():
