@@ -162,7 +162,7 @@ def test_pitch_mode_on_the_canvas_has_a_big_clear_button_bound_to_space(trained_
     at = open_page()
     at.toggle[0].set_value(True).run()
     [clear] = [button for button in at.button if button.label == "Clear"]
-    assert clear.proto.shortcut == "Space" and clear.proto.type == "primary"
+    assert clear.proto.shortcut.lower() == "space" and clear.proto.type == "primary"
     canvas = at.session_state["demo_canvas"]
     clear.click().run()
     assert at.session_state["demo_canvas"] == canvas + 1  # a new key: a new, empty canvas
@@ -192,7 +192,22 @@ def test_a_grid_is_not_read_as_a_digit(trained_home):
     assert "I'm not sure that's a digit" in html and "best guess" in html
 
 
-def test_the_demo_uses_the_best_stored_model_and_the_card_says_which(trained_home, held_out, tmp_path):
+@pytest.fixture
+def own_copy_of_trained_home(data_home, monkeypatch):
+    """The trained home copied into this test's own data home, so rows added here stay here."""
+    import shutil
+
+    from db.engine import reset_cache
+
+    home, _ = trained_reference_model()
+    shutil.copytree(home, data_home)  # the stored run points at the trained model file, which stays in place
+    monkeypatch.setenv("MODELRUNWAY_HOME", str(data_home))
+    reset_cache()
+    yield data_home
+    reset_cache()
+
+
+def test_the_demo_uses_the_best_stored_model_and_the_card_says_which(own_copy_of_trained_home, held_out, tmp_path):
     import shutil
 
     from db.engine import session_scope
