@@ -29,7 +29,7 @@ from core.lab.model import build_model, flops_per_training_sample, import_keras,
 ProgressFn = Callable[[dict], None]
 VARIANTS = ("fast", "seed", "demo")
 # The demo model learns from distorted copies, a new set each epoch, so it needs more passes than the MLP.
-DEFAULT_EPOCHS = {"fast": 5, "seed": 5, "demo": 15}
+DEFAULT_EPOCHS = {"fast": 5, "seed": 5, "demo": 24}
 DEFAULT_BATCH_SIZE = {"fast": 32, "seed": 32, "demo": 64}
 _peak_cache: dict[tuple[str, str, str], float] = {}
 
@@ -477,7 +477,7 @@ def _calibration_summary(calibration: dict | None) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = ArgumentParser(prog="python -m core.train", description="Train and store the reference or demo model.")
-    parser.add_argument("--epochs", type=int, help="default: 5 for the reference model, 15 for the demo model")
+    parser.add_argument("--epochs", type=int, help="default: 5 for the reference model, 24 for the demo model")
     parser.add_argument("--batch-size", type=int, help="default: 32 for the reference model, 64 for the demo model")
     parser.add_argument("--data", help="mnist.npz or a folder of the four MNIST IDX files")
     parser.add_argument("--limit", type=int, help="train on at most this many digits")

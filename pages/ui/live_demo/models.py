@@ -49,7 +49,7 @@ def _train(variant: str) -> None:
 def _offer_training() -> None:
     st.info(
         "No trained model yet. One click trains the reference model on this machine (about 20 seconds), or the demo "
-        "model, a small CNN that reads drawings better (a few minutes on a laptop CPU)."
+        "model, a small CNN that reads drawings better (about 5 minutes of 2 CPU cores)."
     )
     cols = st.columns(2)
     if cols[0].button("Train the reference model", type="primary"):
