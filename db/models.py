@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -12,8 +24,27 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class UTCDateTime(TypeDecorator):
+    """A moment in time, stored in UTC and always read back time-zone aware. PostgreSQL keeps the zone itself
+    (timestamptz); SQLite keeps text without a zone, so a naive value read from it is UTC. A naive value written is
+    taken as UTC too."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 class Base(DeclarativeBase):
-    pass
+    type_annotation_map = {datetime: UTCDateTime}
 
 
 class TrainingRun(Base):
@@ -22,8 +53,8 @@ class TrainingRun(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     status: Mapped[str] = mapped_column(String(16), index=True)  # running | succeeded | failed
     error: Mapped[str | None] = mapped_column(Text)
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     variant: Mapped[str] = mapped_column(String(32), default="fast")  # trainer path: fast | seed | demo
     # What was trained, e.g. "mlp-512-256-128" (the reference) or "cnn-16-16-32-32" (the demo model).
@@ -44,12 +75,12 @@ class TrainingRun(Base):
 
     epochs: Mapped[int] = mapped_column(Integer)
     batch_size: Mapped[int] = mapped_column(Integer)
-    seed: Mapped[int] = mapped_column(Integer)
-    params: Mapped[int | None] = mapped_column(Integer)
+    seed: Mapped[int] = mapped_column(BigInteger)
+    params: Mapped[int | None] = mapped_column(BigInteger)
 
     wall_seconds: Mapped[float | None] = mapped_column(Float)
     samples_per_second: Mapped[float | None] = mapped_column(Float)
-    flops_per_sample: Mapped[int | None] = mapped_column(Integer)
+    flops_per_sample: Mapped[int | None] = mapped_column(BigInteger)
     achieved_flops: Mapped[float | None] = mapped_column(Float)
     peak_flops: Mapped[float | None] = mapped_column(Float)
     peak_flops_spec: Mapped[float | None] = mapped_column(Float)
@@ -115,15 +146,21 @@ class Hardware(Base):
     price_per_hour_usd: Mapped[float | None] = mapped_column(Float)
     price_note: Mapped[str | None] = mapped_column(Text)
     spec_source: Mapped[str | None] = mapped_column(Text)
+    nvlink_gbs: Mapped[float | None] = mapped_column(Float)  # GPU-to-GPU in one server, GB/s both directions
+    ib_gbs: Mapped[float | None] = mapped_column(Float)  # network per GPU between servers, GB/s
+    price_reserved_per_hour_usd: Mapped[float | None] = mapped_column(Float)
+    price_spot_per_hour_usd: Mapped[float | None] = mapped_column(Float)
+    price_tiers_note: Mapped[str | None] = mapped_column(Text)
+    precisions: Mapped[str | None] = mapped_column(String(120))  # comma-separated tensor-core formats
     is_seed: Mapped[bool] = mapped_column(Boolean, default=False)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
 class Benchmark(Base):
     __tablename__ = "benchmarks"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     device: Mapped[str] = mapped_column(String(8))
     device_name: Mapped[str] = mapped_column(String(200))
     peak_gflops: Mapped[float | None] = mapped_column(Float)
@@ -144,8 +181,8 @@ class SavedEstimate(Base):
     kind: Mapped[str] = mapped_column(String(32), default="training")
     inputs: Mapped[dict] = mapped_column(JSON, default=dict)
     outputs: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
 class FundingScenario(Base):
@@ -156,8 +193,8 @@ class FundingScenario(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
 class AppMeta(Base):
@@ -194,5 +231,19 @@ class AppScenario(Base):
     example_products: Mapped[list] = mapped_column(JSON, default=list)
     key_risks: Mapped[list] = mapped_column(JSON, default=list)
     is_seed: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Plan(Base):
+    """A named plan: application, training and serving estimate inputs, funding scenario and verdict thresholds.
+
+    The payload is the validated plan file (core.plan.model.Plan); costs are derived from it at analysis time."""
+
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -60,13 +60,18 @@ def seed_keys() -> frozenset[str]:
     return frozenset(f"seed:{key.value}" for key in node.keys)
 
 
-def database_is_current(url: str) -> bool:
-    """True only for an existing SQLite file whose schema is at every head revision with every seed set applied."""
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names; None for any other database, an in-memory one, or a URL with options."""
     match = SQLITE_FILE_URL.match(url)
     if match is None or match["path"] == ":memory:":
-        return False
-    path = Path(match["path"])
-    if not path.is_file():
+        return None
+    return Path(match["path"])
+
+
+def database_is_current(url: str) -> bool:
+    """True only for an existing SQLite file whose schema is at every head revision with every seed set applied."""
+    path = sqlite_file(url)
+    if path is None or not path.is_file():
         return False
     try:
         heads, seeds = head_revisions(), seed_keys()

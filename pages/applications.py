@@ -5,6 +5,7 @@ import streamlit as st
 
 from pages.ui.applications import catalog, compare, detail, edit, filters, import_export
 from pages.ui.common import setup_page
+from pages.ui.plan.preload import note, plan_from_link
 
 setup_page("Applications")
 st.title("Applications")
@@ -20,6 +21,10 @@ flash = st.session_state.pop("app_flash", None)
 if flash:
     st.success(flash)
 
+if (linked := plan_from_link("applications")) and linked[1]["application"]:
+    st.session_state["app_detail_name"] = linked[1]["application"]["name"]
+    st.session_state["app_tab"] = "Scenario detail"
+    note(linked[0], "its application, in the Scenario detail tab.")
 selection = filters.show()
 st.session_state.setdefault("app_tab", TAB_NAMES[0])
 catalog_tab, detail_tab, compare_tab, edit_tab, io_tab = st.tabs(TAB_NAMES, key="app_tab", on_change="rerun")

@@ -6,21 +6,25 @@ from core.compute.gpus import list_hardware, spec_from_mapping
 from pages.ui.common import setup_page
 from pages.ui.gpu_budget import catalog as hardware_catalog
 from pages.ui.gpu_budget import grounding, prefill, saved, serving, training
+from pages.ui.plan.preload import gpu_budget_state, note, plan_from_link
 
 setup_page("GPU Budget")
 st.title("GPU Budget")
 st.caption(
-    "Training: 6·N·D FLOPs at a model-FLOPs utilisation (MFU) learned from published runs, with a low–high band "
-    "from the MFU range those runs span. Serving: weights and KV cache in memory, decode speed bound by memory "
-    "bandwidth or compute. Every price and spec is editable in the hardware catalog below."
+    "Training: 6·N·D FLOPs plus attention, at a model-FLOPs utilisation (MFU) fitted to published runs, with the "
+    "band those runs' spread gives, on a parallel layout that fits in memory. Serving: prefill and decode at the "
+    "stated traffic. Every price and spec is editable in the hardware catalog."
 )
 
 prefill.set_defaults()
-prefill.apply_query_params()
 state = st.session_state
 catalog_rows = list_hardware()
 catalog = [spec_from_mapping(row) for row in catalog_rows]
 gpu_names = [spec.name for spec in catalog]
+prefill.apply_query_params(gpu_names)
+if linked := plan_from_link("gpu_budget"):
+    state.update(gpu_budget_state(linked[1]))
+    note(linked[0], "its training and serving inputs.")
 if not catalog:
     st.warning("The hardware catalog is empty. Restore the shipped GPUs in the catalog section below.")
 for key in ("budget_gpu", "serve_gpu"):
@@ -34,7 +38,7 @@ tab_train, tab_serve, tab_ground, tab_saved, tab_catalog = st.tabs(
 with tab_train:
     trained = training.show(catalog, gpu_names)
 with tab_serve:
-    serving_inputs, serving_result = serving.show(catalog, gpu_names, trained.params, trained.active_b)
+    serving_inputs, serving_result = serving.show(catalog, gpu_names, trained.model)
 with tab_ground:
     grounding.show()
 with tab_saved:

@@ -1,11 +1,10 @@
-"""Home: what ModelRunway answers, the reference model's latest measured run, and a way into every page."""
+"""Home: does the plan hold? The plan picker, the verdict with its tests, one card per area linking to its page with
+the plan preloaded, and the pitch pack."""
 
 import streamlit as st
 
-from pages.ui.common import PAGES, configure_page, ensure_database
-
-# The title is drawn before anything touches the database, so the page shows at once on a cold start.
-configure_page("Home")
+# The title is drawn before anything else is imported or read, so the page shows at once on a cold start.
+st.set_page_config(page_title="Home · ModelRunway", layout="wide")
 
 st.title("ModelRunway")
 st.markdown(
@@ -16,32 +15,29 @@ st.markdown(
 )
 
 
-def show_latest_run() -> None:
-    from core.lab.runs import latest_successful_run
+def show_plan() -> None:
+    from core.applications.catalog import ScenarioError as CatalogError
+    from core.plan.model import PlanError
+    from pages.ui.common import PAGE_STYLE, ensure_database
+    from pages.ui.plan import dashboard, state
 
-    run = latest_successful_run()
-    st.subheader("Latest reference run")
-    if run is None:
-        st.info("No reference run yet. Train one on the Model Lab page (about a minute on a laptop CPU).")
+    st.html(PAGE_STYLE)
+    ensure_database()
+
+    name = dashboard.show_picker(state.plan_names())
+    if name is None:
         return
-    cols = st.columns(4)
-    cols[0].metric("Test accuracy", f"{run['test_accuracy']:.2%}", help=f"{run['n_test']:,} held-out digits")
-    cols[1].metric("Samples/s", f"{run['samples_per_second']:,.0f}", help=f"Training throughput; MFU {run['mfu']:.1%}")
-    cols[2].metric("Device", (run["device"] or "").upper(), help=run["device_name"])
-    cols[3].metric(
-        "Cost of the run",
-        f"${run['cost_usd']:.5f}" if run["cost_usd"] is not None else "n/a",
-        help=f"{run['wall_seconds']:.1f} s at ${run['price_per_hour'] or 0:.3f}/h",
-    )
-    st.caption(
-        f"Run {run['id']}: {run['epochs']} epochs, batch {run['batch_size']}, {run['n_train']:,} training digits "
-        f"({run['dataset']}), finished {run['finished_at']}."
-    )
+    payload = state.load_payload(name)
+    try:
+        result = state.analysis(payload)
+    except (PlanError, CatalogError) as exc:
+        st.error(f"This plan cannot be analysed. {exc}")
+        st.page_link(dashboard.PLAN_PAGE, label="Fix it on the Plan page", icon=":material/edit_note:")
+        return
+    dashboard.show_verdict(result)
+    dashboard.show_threshold_editor(payload)
+    dashboard.show_cards(result, name)
+    dashboard.show_pitch_downloads(result)
 
 
-ensure_database()
-show_latest_run()
-
-st.subheader("Pages")
-for entry in PAGES[1:]:
-    st.page_link(entry.path, label=entry.title, icon=entry.icon)
+show_plan()

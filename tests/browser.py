@@ -11,20 +11,17 @@ ERROR_SELECTORS = '[data-testid="stException"], [data-testid="stAlertContentErro
 
 
 @contextlib.contextmanager
-def chromium_page() -> Iterator[object]:
+def chromium_page(viewport: dict | None = None) -> Iterator[object]:
     with chromium_browser() as browser:
-        yield browser.new_page(viewport={"width": 1400, "height": 1000})
+        yield browser.new_page(viewport=viewport or {"width": 1400, "height": 1000})
 
 
 def wait_for_script(page, timeout_ms: int = 60_000) -> None:
     """Until the page's script has rendered and finished running."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
     page.wait_for_selector('[data-testid="stMainBlockContainer"] h1, [data-testid="stException"]', timeout=timeout_ms)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
-        timeout=timeout_ms,
-    )
+    # The app root carries the script's run state; "notRunning" once this run has finished (or stopped).
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout_ms)
     page.wait_for_timeout(500)
 
 

@@ -8,7 +8,6 @@ import sys
 import pytest
 from sqlalchemy import func, select
 
-from core.applications import catalog
 from core.applications.catalog import (
     FIELDS,
     ScenarioError,
@@ -27,8 +26,10 @@ from core.applications.catalog import (
 from db.engine import init_db, migrate, reset_cache, session_scope
 from db.models import AppMeta, AppScenario, Hardware
 from db.seed import app_scenario_seed_rows, seed_all
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, database_env
 from tests.test_catalog import valid
+
+pytestmark = pytest.mark.usefixtures("database_url")  # each test runs on SQLite and on PostgreSQL
 
 SEED_COUNT = len(app_scenario_seed_rows())
 
@@ -66,24 +67,34 @@ def test_user_edits_and_deletions_survive_a_restart_and_restore_brings_the_seed_
 def test_upgrading_an_older_database_adds_the_catalog_and_keeps_user_data(data_home):
     from alembic import command
     from alembic.config import Config
+    from sqlalchemy import text
 
     from db.engine import MIGRATIONS_DIR, get_engine
-    from db.seed import restore_hardware
+    from db.seed import hardware_seed_rows
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with get_engine().begin() as connection:  # the schema and seed of the release before the catalog
         config.attributes["connection"] = connection
         command.upgrade(config, "0001")
-    from sqlalchemy.orm import Session
-
-    with Session(get_engine()) as session, session.begin():
-        restore_hardware(session)
-        session.add(AppMeta(key="seed:hardware_v1", value="applied"))
-        session.get(Hardware, 1).price_per_hour_usd = 9.99
+    old_columns = ("name", "vendor", "bf16_dense_tflops", "fp32_tflops", "memory_gb", "bandwidth_tbs", "tdp_w",
+                   "price_per_hour_usd", "price_note", "spec_source")  # fmt: skip
+    with get_engine().begin() as connection:
+        for row in hardware_seed_rows():
+            values = {key: row[key] for key in old_columns}
+            connection.execute(
+                text(f"INSERT INTO hardware ({', '.join(old_columns)}, is_seed, updated_at) "
+                     f"VALUES ({', '.join(':' + key for key in old_columns)}, 1, CURRENT_TIMESTAMP)"),
+                values,
+            )  # fmt: skip
+        connection.execute(text("INSERT INTO app_meta (key, value) VALUES ('seed:hardware_v1', 'applied')"))
+        connection.execute(text("UPDATE hardware SET price_per_hour_usd = 9.99 WHERE name = 'H100 SXM'"))
     init_db()
     with session_scope() as session:
-        assert session.get(Hardware, 1).price_per_hour_usd == 9.99
+        h100 = session.scalar(select(Hardware).where(Hardware.name == "H100 SXM"))
+        assert h100.price_per_hour_usd == 9.99  # the user's edit stays
+        assert (h100.nvlink_gbs, h100.price_spot_per_hour_usd) == (900, 1.49)  # new columns filled where empty
+        assert "bf16" not in session.scalar(select(Hardware).where(Hardware.name == "T4")).precisions
     assert count() == SEED_COUNT
     update_scenario("Speech recognition", {**get_scenario("Speech recognition"), "maturity": "growing"})
     migrate()  # running the upgrade again is harmless to edits
@@ -126,7 +137,7 @@ def test_a_good_import_adds_and_replaces_in_one_go():
 
 
 def run_cli(*args, home):
-    env = {"MODELRUNWAY_HOME": str(home), "PATH": "/usr/bin:/bin"}
+    env = {"MODELRUNWAY_HOME": str(home), "PATH": "/usr/bin:/bin", **database_env()}
     return subprocess.run(
         [sys.executable, "-m", "core.catalog", *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True
     )
@@ -172,38 +183,57 @@ def test_cli_filters_scores_and_refuses_bad_input(tmp_path):
 
 
 def test_compute_budget_uses_the_gpu_budget_estimator():
-    from core.compute.estimate import TrainingInputs, estimate_training
+    from core.compute.estimate import TrainingInputs, estimate_serving, estimate_training, serving_inputs_for
     from core.compute.gpus import resolve_gpu
 
     coding = get_scenario("Coding assistants")
     budget = compute_budget(coding)
-    expected = estimate_training(TrainingInputs(params=1.5e10, tokens=5e10, gpu=resolve_gpu("H100 SXM")))
-    assert budget["method"].startswith("core.estimate")
+    h100 = resolve_gpu("H100 SXM")
+    expected = estimate_training(TrainingInputs(params=1.5e10, tokens=5e10, gpu=h100))
+    assert budget["status"] == "ok" and budget["method"].startswith("core.estimate")
     assert budget["training_cost_usd"] == pytest.approx(expected["cost_usd"])
     assert budget["training_cost_usd_low"] <= budget["training_cost_usd"] <= budget["training_cost_usd_high"]
-    assert budget["training_flops"] == pytest.approx(6 * 1.5e10 * 5e10)
-    assert budget["serving_monthly_usd"] > 0 and budget["training_months"] >= 1
+    assert budget["training_flops"] == pytest.approx(expected["training_flops"])
+    serving = estimate_serving(serving_inputs_for(1.5e10, h100))
+    assert budget["serving_monthly_usd"] == pytest.approx(serving["monthly_cost_usd"])
+    assert budget["training_months"] >= 1
 
 
-def test_compute_budget_falls_back_to_six_n_d_without_the_estimator(monkeypatch):
-    def unavailable(*_args):
-        raise ImportError("core.compute.estimate missing")
+def test_a_missing_or_unpriced_gpu_asks_to_pick_one_instead_of_guessing():
+    from core.compute.gpus import delete_hardware, update_hardware
 
-    monkeypatch.setattr(catalog, "_budget_from_estimator", unavailable)
-    scenario = {**valid(), "typical_params": 1e9, "training_tokens": 1e10}
+    scenario = get_scenario("Coding assistants")
+    delete_hardware("H100 SXM")
     budget = compute_budget(scenario)
-    # 6 × 1e9 × 1e10 = 6e19 FLOPs ÷ (989 TFLOP/s × 35%) = 48.147 H100-hours × $2.69 = $129.52
-    assert budget["gpu_hours"] == pytest.approx(48.15, abs=0.01)
-    assert budget["training_cost_usd"] == pytest.approx(129.52, abs=0.01)
-    # BF16 weights + 20%: 2.4 GB → one 80 GB GPU always on, 730 h × $2.69
-    assert budget["serving_gpus"] == 1 and budget["serving_monthly_usd"] == pytest.approx(1963.70)
+    assert budget["status"] == "pick_gpu" and "H100 SXM" in budget["message"]
+    assert "training_cost_usd" not in budget and funding_query(scenario, budget) == {}
+    update_hardware("A100 80GB SXM", price_per_hour_usd=None)
+    unpriced = compute_budget(scenario, gpu="A100 80GB SXM")
+    assert unpriced["status"] == "pick_gpu" and "price" in unpriced["message"]
+    assert compute_budget(scenario, gpu="A100 40GB SXM")["status"] == "ok"
 
 
 def test_link_parameters_follow_the_page_contracts():
     scenario = get_scenario("Machine translation")
-    assert gpu_budget_query(scenario) == {"params": "1.3e+09", "tokens": "2.6e+10", "scenario": "Machine translation"}
+    assert gpu_budget_query(scenario) == {
+        "params": "1.3e+09",
+        "tokens": "2.6e+10",
+        "gpu": "H100 SXM",
+        "scenario": "Machine translation",
+    }
     budget = compute_budget(scenario)
     query = funding_query(scenario, budget)
     assert set(query) == {"training_cost_usd", "training_months", "serving_monthly_usd", "scenario"}
     assert float(query["training_cost_usd"]) == pytest.approx(budget["training_cost_usd"], abs=0.005)
     assert float(query["serving_monthly_usd"]) == pytest.approx(budget["serving_monthly_usd"], abs=0.005)
+
+
+def test_an_estimator_bug_is_not_hidden_behind_a_budget(monkeypatch):
+    import core.compute.estimate as estimate
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("a bug in the estimator")
+
+    monkeypatch.setattr(estimate, "estimate_training", broken)
+    with pytest.raises(RuntimeError, match="a bug in the estimator"):
+        compute_budget(get_scenario("Coding assistants"))

@@ -1,26 +1,29 @@
-import sqlite3
-
+import pytest
 from sqlalchemy import inspect, select, text
 
 from db.engine import get_engine, init_db, reset_cache, session_scope
-from db.models import Hardware, TrainingRun
+from db.models import Base, Hardware, TrainingRun
 from db.seed import hardware_seed_rows, restore_hardware
 
+pytestmark = pytest.mark.usefixtures("database_url")
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
-def test_migrating_an_empty_database_creates_the_schema_and_seeds(data_home):
+
+def test_migrating_an_empty_database_creates_the_schema_and_seeds(data_home, database_url):
     engine = init_db()
+    assert engine.url.get_backend_name() == database_url.split("+")[0].split(":")[0]
     tables = set(inspect(engine).get_table_names())
-    assert {"training_runs", "epoch_metrics", "class_metrics", "hardware", "alembic_version"} <= tables
-    db_file = data_home / "modelrunway.db"
-    assert db_file.is_file()
-    with sqlite3.connect(db_file) as raw:
-        assert raw.execute("select version_num from alembic_version").fetchone()[0]
+    assert set(Base.metadata.tables) | {"alembic_version"} == tables
+    assert (data_home / "modelrunway.db").is_file() == database_url.startswith("sqlite")
+    with engine.connect() as connection:
+        assert connection.execute(text("select version_num from alembic_version")).scalar()
     with session_scope() as session:
         names = session.scalars(select(Hardware.name)).all()
     assert len(names) == len(hardware_seed_rows()) >= 13
     assert "H100 SXM" in names
 
 
+@SQLITE_ONLY
 def test_sqlite_connection_settings():
     engine = init_db()
     with engine.connect() as connection:
@@ -63,6 +66,7 @@ def test_deleting_a_run_cascades_to_its_history():
         assert connection.execute(text("select count(*) from epoch_metrics")).scalar() == 0
 
 
+@SQLITE_ONLY
 def test_database_url_overrides_the_data_home(tmp_path, monkeypatch, data_home):
     url = f"sqlite:///{tmp_path / 'elsewhere.db'}"
     monkeypatch.setenv("DATABASE_URL", url)

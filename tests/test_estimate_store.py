@@ -20,6 +20,8 @@ from core.compute.store import (
     save_estimate,
 )
 
+pytestmark = pytest.mark.usefixtures("database_url")  # each test runs on SQLite and on PostgreSQL
+
 
 def save_both(name: str, overwrite: bool = False) -> dict:
     training_inputs, serving_inputs = example_training_inputs(), example_serving_inputs()

@@ -12,6 +12,8 @@ from core.funding.model import ScenarioError
 from db.engine import session_scope
 from db.models import SavedEstimate
 
+pytestmark = pytest.mark.usefixtures("database_url")  # each test runs on SQLite and on PostgreSQL
+
 
 def test_create_rename_duplicate_delete():
     store.create_scenario("Seed", example_scenario())

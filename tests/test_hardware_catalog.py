@@ -21,6 +21,8 @@ from core.compute.gpus import (
 )
 from db.seed import GPU_SEED_FILE
 
+pytestmark = pytest.mark.usefixtures("database_url")  # each test runs on SQLite and on PostgreSQL
+
 NEW_GPU = {"name": "Gaudi 3", "vendor": "Intel", "bf16_dense_tflops": 1835, "memory_gb": 128, "bandwidth_tbs": 3.7,
            "tdp_w": 900, "price_per_hour_usd": 3.5, "spec_source": "Intel Gaudi 3 white paper"}  # fmt: skip
 

@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from core.formatting import money, seconds
 from tests import apptest
 from tests.live_demo_model import render_drawing, trained_reference_model
 
@@ -75,8 +76,8 @@ def test_an_uploaded_drawing_is_read_with_confidence_latency_and_the_28x28(train
     run = stored_runs()[0]
     card = metrics(at)
     assert card["Test accuracy"] == f"{run['test_accuracy']:.2%}"
-    assert card["Training time"] == f"{run['wall_seconds']:.1f} s"
-    assert card["Cost"] == f"${run['cost_usd']:.5f}"
+    assert card["Training time"] == seconds(run["wall_seconds"])
+    assert card["Cost"] == money(run["cost_usd"])
     assert run["dataset"] in at.markdown[-1].value or any(run["dataset"] in c.value for c in at.caption)
 
     at.radio[0].set_value("Upload").run()

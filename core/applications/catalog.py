@@ -513,31 +513,21 @@ def import_scenarios(content: str | bytes, fmt: str) -> dict:
 # ---- compute budget and links to the GPU-budget and funding pages ------------------------------------------------
 
 DEFAULT_GPU = "H100 SXM"
-# Used only when the GPU-budget estimator (core.compute.estimate) cannot answer: mid-range of published H100 runs
-# (26-46% llm-foundry, 38-43% Llama 3 405B; see mfu.md) and the shipped H100 catalog row.
-FALLBACK_MFU = 0.35
-FALLBACK_GPU = {"name": DEFAULT_GPU, "bf16_dense_tflops": 989.0, "memory_gb": 80.0, "price_per_hour_usd": 2.69}
-FALLBACK_SERVING_BYTES_PER_PARAM = 2.4  # BF16 weights plus 20% for KV cache and activations
-HOURS_PER_MONTH = 730.0
 DAYS_PER_MONTH = 365.25 / 12
 
 
 def _budget_from_estimator(params: float, tokens: float, gpu: str) -> dict:
-    """Training on `gpu` at the estimator's default MFU and GPU count; serving (its default traffic) on the cheapest
-    priced catalog GPU that holds one replica."""
-    from core.compute.estimate import ServingInputs, TrainingInputs, estimate_serving, estimate_training
-    from core.compute.gpus import catalog_specs, resolve_gpu
+    """Training on `gpu` at the estimator's default MFU and GPU count; serving on the same GPU with the GPU Budget
+    page's serving defaults (core.compute.serving.serving_inputs_for), so both pages show the same dollars."""
+    from core.compute.estimate import TrainingInputs, estimate_serving, estimate_training, serving_inputs_for
+    from core.compute.gpus import resolve_gpu
 
-    training = estimate_training(TrainingInputs(params=params, tokens=tokens, gpu=resolve_gpu(gpu)))
-    serving = None
-    priced = [spec for spec in catalog_specs() if spec.price_per_hour_usd and spec.bandwidth_tbs]
-    for spec in sorted(priced, key=lambda spec: spec.price_per_hour_usd):
-        candidate = estimate_serving(ServingInputs(params=params, gpu=spec))
-        if candidate["gpus_per_replica"] == 1:
-            serving = candidate
-            break
-    serving = serving or estimate_serving(ServingInputs(params=params, gpu=resolve_gpu(gpu)))
+    spec = resolve_gpu(gpu)
+    training = estimate_training(TrainingInputs(params=params, tokens=tokens, gpu=spec), memory_bands=False)
+    serving = estimate_serving(serving_inputs_for(params, spec))
     return {
+        "status": "ok",
+        "training_flops": training["training_flops"],
         "method": f"core.estimate: {training['mfu']:.0%} MFU, {training['gpus']} GPUs",
         "gpu": training["gpu"],
         "gpu_hours": training["gpu_hours"],
@@ -549,60 +539,58 @@ def _budget_from_estimator(params: float, tokens: float, gpu: str) -> dict:
         "serving_gpu": serving["gpu"],
         "serving_gpus": serving["gpus_needed"],
         "serving_monthly_usd": serving["monthly_cost_usd"],
-        "serving_note": f"{serving['tokens_per_month']:,.0f} output tokens a month (the GPU-budget page's default "
-        f"traffic) on {serving['gpus_needed']} × {serving['gpu']}, the cheapest catalog GPU that holds the model",
-    }
-
-
-def _fallback_budget(params: float, tokens: float) -> dict:
-    gpu = FALLBACK_GPU
-    gpu_hours = 6.0 * params * tokens / (gpu["bf16_dense_tflops"] * 1e12 * FALLBACK_MFU) / 3600.0
-    gpus = max(1, math.ceil(params * FALLBACK_SERVING_BYTES_PER_PARAM / (gpu["memory_gb"] * 1e9)))
-    cost = gpu_hours * gpu["price_per_hour_usd"]
-    return {
-        "method": f"6·N·D at {FALLBACK_MFU:.0%} MFU (GPU-budget estimator unavailable)",
-        "gpu": gpu["name"],
-        "gpu_hours": gpu_hours,
-        "training_cost_usd": cost,
-        "training_cost_usd_low": cost,
-        "training_cost_usd_high": cost,
-        "training_wall_days": gpu_hours / 8 / 24,
-        "price_per_hour_usd": gpu["price_per_hour_usd"],
-        "serving_gpu": gpu["name"],
-        "serving_gpus": gpus,
-        "serving_monthly_usd": gpus * HOURS_PER_MONTH * gpu["price_per_hour_usd"],
-        "serving_note": f"one always-on replica on {gpus} × {gpu['name']}",
+        "serving_monthly_usd_low": serving["monthly_cost_low"],
+        "serving_monthly_usd_high": serving["monthly_cost_high"],
+        "serving_note": f"{serving['requests_per_day']:,.0f} requests a day (the GPU Budget page's default traffic) "
+        f"on {serving['gpus_needed']} × {serving['gpu']}, {serving['utilization']:.0%} busy",
     }
 
 
 def compute_budget(scenario: Mapping | Scenario, gpu: str = DEFAULT_GPU) -> dict:
-    """Training cost of the scenario's typical model on its training tokens (6·N·D FLOPs) and a monthly serving bill:
-    the GPU-budget estimator's figures when it is installed, else a plain 6·N·D fallback."""
+    """Training cost of the scenario's typical model on its training tokens and a monthly serving bill, both from
+    the GPU-budget estimator. A GPU the catalog lacks (or cannot price) gives status 'pick_gpu' and a message,
+    never a made-up figure."""
+    from core.compute.estimate import EstimateInputError
+    from core.compute.gpus import GpuLookupError
+
     data = scenario.to_dict() if isinstance(scenario, Scenario) else scenario
     params, tokens = float(data["typical_params"]), float(data["training_tokens"])
     try:
         budget = _budget_from_estimator(params, tokens, gpu)
-    except Exception:  # the estimator is another team's module; the catalog must still answer without it
-        budget = _fallback_budget(params, tokens)
-    budget["training_flops"] = 6.0 * params * tokens
+    except (GpuLookupError, EstimateInputError) as exc:
+        return {
+            "status": "pick_gpu",
+            "message": f"Pick a GPU on the GPU Budget page: {exc.args[0] if exc.args else exc}",
+            "gpu": gpu,
+        }
+    if budget["training_cost_usd"] is None or budget["serving_monthly_usd"] is None:
+        return {
+            "status": "pick_gpu",
+            "message": f"Pick a GPU with a price: the catalog has none for the {budget['gpu']}",
+            "gpu": gpu,
+        }
     budget["training_months"] = max(1, math.ceil(budget["training_wall_days"] / DAYS_PER_MONTH))
     return budget
 
 
-def gpu_budget_query(scenario: Mapping | Scenario) -> dict[str, str]:
-    """Query parameters that pre-fill the GPU-budget page with the scenario's typical model."""
+def gpu_budget_query(scenario: Mapping | Scenario, gpu: str = DEFAULT_GPU) -> dict[str, str]:
+    """Query parameters that pre-fill the GPU-budget page with the scenario's typical model and the GPU the
+    catalog's budget used, so the page shows the same figures."""
     data = scenario.to_dict() if isinstance(scenario, Scenario) else scenario
     return {
         "params": f"{float(data['typical_params']):.6g}",
         "tokens": f"{float(data['training_tokens']):.6g}",
+        "gpu": gpu,
         "scenario": data["name"],
     }
 
 
 def funding_query(scenario: Mapping | Scenario, budget: Mapping | None = None) -> dict[str, str]:
-    """Query parameters that start a funding scenario from the scenario's compute budget."""
+    """Query parameters that start a funding scenario from the scenario's compute budget ({} without one)."""
     data = scenario.to_dict() if isinstance(scenario, Scenario) else scenario
     budget = budget or compute_budget(data)
+    if budget.get("status") != "ok":
+        return {}
     return {
         "training_cost_usd": f"{budget['training_cost_usd']:.2f}",
         "training_months": str(budget["training_months"]),

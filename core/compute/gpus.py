@@ -9,11 +9,23 @@ from functools import cache
 
 SPEC_FIELDS = (
     "name", "vendor", "bf16_dense_tflops", "fp32_tflops", "memory_gb", "bandwidth_tbs", "tdp_w",
-    "price_per_hour_usd", "price_note", "spec_source",
+    "price_per_hour_usd", "price_note", "spec_source", "nvlink_gbs", "ib_gbs", "price_reserved_per_hour_usd",
+    "price_spot_per_hour_usd", "price_tiers_note", "precisions",
 )  # fmt: skip
+PRICE_TIERS = ("on_demand", "reserved", "spot")
+KNOWN_FORMATS = ("fp32", "tf32", "fp16", "bf16", "fp8", "fp4", "int8", "int4")
+# Without NVLink, GPUs in one server talk over PCIe 4.0 x16 (32 GB/s each way); without a stated network, servers
+# talk over 100 Gb/s Ethernet (12.5 GB/s). Both are our assumptions for catalog rows that give no figure.
+PCIE_GBS = 32.0
+DEFAULT_NETWORK_GBS = 12.5
 # Words that name the maker, the product family or the memory type, not the model, so "NVIDIA H100 80GB HBM3"
 # still finds "H100 SXM".
 NOISE_WORDS = {"nvidia", "amd", "google", "tesla", "gpu", "gpus", "hbm", "hbm2", "hbm2e", "hbm3", "hbm3e"}
+FP8_PATTERNS = r"\b(h100|h800|h200|h20|gh200|b100|b200|b300|gb200|gb300|l4|l40s?|rtx 40\d0|mi300x?|mi325x?|mi355x?)\b"
+
+
+def supports_fp8(gpu_name: str) -> bool:
+    return re.search(FP8_PATTERNS, gpu_name.lower()) is not None
 
 
 class CatalogError(ValueError):
@@ -38,6 +50,12 @@ class GpuSpec:
     price_per_hour_usd: float | None = None
     price_note: str | None = None
     spec_source: str | None = None
+    nvlink_gbs: float | None = None
+    ib_gbs: float | None = None
+    price_reserved_per_hour_usd: float | None = None
+    price_spot_per_hour_usd: float | None = None
+    price_tiers_note: str | None = None
+    precisions: str | None = None
 
     def __post_init__(self) -> None:
         name = (self.name or "").strip()
@@ -49,17 +67,51 @@ class GpuSpec:
         object.__setattr__(self, "vendor", (self.vendor or "").strip() or "unknown")
         for field in ("bf16_dense_tflops", "memory_gb"):
             object.__setattr__(self, field, _number(field, getattr(self, field), positive=True))
-        for field in ("fp32_tflops", "bandwidth_tbs", "tdp_w"):
+        for field in ("fp32_tflops", "bandwidth_tbs", "tdp_w", "nvlink_gbs", "ib_gbs"):
             value = getattr(self, field)
             object.__setattr__(self, field, None if value is None else _number(field, value, positive=True))
-        price = self.price_per_hour_usd
-        object.__setattr__(self, "price_per_hour_usd", None if price is None else _number("price_per_hour_usd", price))
-        for field in ("price_note", "spec_source"):
+        for field in ("price_per_hour_usd", "price_reserved_per_hour_usd", "price_spot_per_hour_usd"):
+            price = getattr(self, field)
+            object.__setattr__(self, field, None if price is None else _number(field, price))
+        for field in ("price_note", "spec_source", "price_tiers_note"):
             text = getattr(self, field)
             object.__setattr__(self, field, (str(text).strip() or None) if text is not None else None)
+        object.__setattr__(self, "precisions", _formats_text(self.precisions))
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+    def formats(self) -> frozenset[str]:
+        """Number formats the tensor cores run. A row that lists none gets FP32, FP16 and BF16 (what its
+        bf16_dense_tflops column implies) plus FP8 where the name is a known FP8 part."""
+        if self.precisions:
+            return frozenset(self.precisions.split(","))
+        return frozenset({"fp32", "fp16", "bf16", "int8"} | ({"fp8"} if supports_fp8(self.name) else set()))
+
+    def supports(self, precision: str) -> bool:
+        return precision in self.formats()
+
+    def half_precision(self) -> str:
+        """The 16-bit format training and serving default to: BF16 where the GPU has it, else FP16."""
+        return "bf16" if self.supports("bf16") else "fp16"
+
+    def price(self, tier: str = "on_demand") -> tuple[float | None, str]:
+        """(USD per GPU-hour, where it came from) for on-demand, reserved or spot."""
+        if tier not in PRICE_TIERS:
+            raise CatalogError(f"pricing: one of {', '.join(PRICE_TIERS)}, got {tier!r}")
+        if tier == "on_demand":
+            return self.price_per_hour_usd, self.price_note or "catalog"
+        value = self.price_reserved_per_hour_usd if tier == "reserved" else self.price_spot_per_hour_usd
+        return value, (self.price_tiers_note or "catalog") if value is not None else f"no {tier} price in the catalog"
+
+    @property
+    def network_gbs(self) -> float:
+        return self.ib_gbs or DEFAULT_NETWORK_GBS
+
+    @property
+    def scale_up_gbs(self) -> float:
+        """Bandwidth between GPUs of one server, one direction (NVLink figures are quoted for both directions)."""
+        return self.nvlink_gbs / 2 if self.nvlink_gbs else PCIE_GBS
 
 
 def _number(field: str, value, positive: bool = False) -> float:
@@ -74,6 +126,17 @@ def _number(field: str, value, positive: bool = False) -> float:
     if number < 0:
         raise CatalogError(f"{field}: must not be negative, got {number:g}")
     return number
+
+
+def _formats_text(value) -> str | None:
+    if value is None:
+        return None
+    items = value if isinstance(value, list | tuple | set | frozenset) else str(value).replace(";", ",").split(",")
+    formats = [item.strip().lower() for item in items if str(item).strip()]
+    unknown = [item for item in formats if item not in KNOWN_FORMATS]
+    if unknown:
+        raise CatalogError(f"precisions: {unknown[0]!r} is not one of {', '.join(KNOWN_FORMATS)}")
+    return ",".join(dict.fromkeys(formats)) or None
 
 
 def spec_from_mapping(values: dict) -> GpuSpec:

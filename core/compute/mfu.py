@@ -1,10 +1,16 @@
-"""Default MFU per GPU generation, learned from published training runs (db/seed_data/published_training_runs.csv).
+"""Default MFU per GPU generation and model size, learned from published training runs
+(db/seed_data/published_training_runs.csv; this module reads that file and no other run file).
 
-A run's effective MFU is 6·N·D / (reported GPU-hours · 3600 · dense BF16 peak), N the active parameters. Reported
-GPU-hours include restarts, evaluation and long-context phases, so this sits below the MFU papers quote, and it is
-what a budget needs. For each generation with published runs we fit ln(MFU) = a + b·ln(N / 10B) by least squares:
-on A100 the slope is near zero; on Hopper small models land much lower (Llama 3 8B derives to about 15%, Llama 3.1
-405B to about 35%). The low–high band spans every fitted run's residual, plus a margin.
+A run's effective MFU is its training FLOPs (6·N·D plus the attention term at the run's context, core.compute.flops)
+divided by reported GPU-hours × 3600 × dense BF16 peak. Reported GPU-hours include restarts, evaluation and
+long-context phases, so it sits below the MFU papers quote, and that is what a budget needs.
+
+For each generation with published runs: MFU = m · (S / 10B)^b, clamped to the sizes the fit saw, where S is the
+parameter count (for a mixture of experts the geometric mean of active and total parameters: its matmuls are as
+small as the active model's, its communication and batch are a large model's). m and b minimise the mean of
+|reported ÷ estimated GPU-hours − 1|, the error a founder sees, rather than squared log error, which would centre
+the fit on the geometric mean and leave the worst run further off. The band is the 5th–95th percentile of the
+leave-one-out ratios (each run predicted by a fit without it), so it states how far a run the fit has not seen lands.
 """
 
 from __future__ import annotations
@@ -12,14 +18,19 @@ from __future__ import annotations
 import csv
 import math
 import re
+import statistics
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 
+from core.compute.gpus import supports_fp8  # noqa: F401 - the catalog knows formats; named here for estimate
 from core.config import PROJECT_ROOT
 
 PUBLISHED_RUNS_FILE = PROJECT_ROOT / "db" / "seed_data" / "published_training_runs.csv"
 SIZE_PIVOT = 10e9
-BAND_MARGIN = 0.05
+SLOPES = tuple(-0.10 + 0.0025 * step for step in range(121))
+BAND_QUANTILES = (0.05, 0.95)
+FITTED_GENERATIONS = ("ampere", "hopper")
 EPOCH_DEFAULT_MFU = 0.30  # Epoch AI assumes 30% for language models when nothing else is known
 FP8_END_TO_END_SPEEDUP = 1.3  # our assumption: FP8 matmuls are 2x, attention, communication and the rest are not
 FP32_DEFAULT_MFU, FP32_BAND = 0.5, (0.3, 0.7)  # our assumption: FP32 SIMT math is compute-bound on its low peak
@@ -30,7 +41,6 @@ GENERATION_PATTERNS = (
     ("ampere", r"\b(a100|a800)\b"),
     ("volta", r"\bv100\b"),
 )
-FP8_PATTERNS = r"\b(h100|h800|h200|h20|gh200|b100|b200|b300|gb200|gb300|l4|l40s?|rtx 40\d0|mi300x?|mi325x?|mi355x?)\b"
 GENERATION_LABELS = {
     "ampere": "NVIDIA Ampere (A100/A800)",
     "hopper": "NVIDIA Hopper (H100/H800/H200)",
@@ -50,15 +60,80 @@ class PublishedRun:
     gpu_hours: float
     hours_basis: str
     source: str
+    context: int = 2048
+
+    @property
+    def is_moe(self) -> bool:
+        return self.active_params < self.params
 
     @property
     def training_flops(self) -> float:
-        return 6 * self.active_params * self.tokens
+        from core.compute.flops import training_flops_per_token
+
+        active = self.active_params if self.is_moe else None
+        return self.tokens * training_flops_per_token(self.params, active, self.context)
+
+    @property
+    def mfu_size(self) -> float:
+        return mfu_size(self.params, self.active_params)
+
+
+def mfu_size(params: float, active_params: float | None = None) -> float:
+    """The size the MFU curve reads: the parameters, or √(active × total) for a mixture of experts."""
+    return math.sqrt((active_params or params) * params)
+
+
+def _optional(text: str) -> float | None:
+    return float(text) if text and text.strip() else None
+
+
+def read_runs(path) -> tuple[PublishedRun, ...]:
+    with path.open(newline="") as handle:
+        return tuple(
+            PublishedRun(
+                model=row["model"],
+                params=float(row["params"]),
+                active_params=_optional(row["active_params"]) or float(row["params"]),
+                tokens=float(row["tokens"]),
+                gpu=row["gpu"],
+                gpu_hours=float(row["gpu_hours"]),
+                hours_basis=row["hours_basis"],
+                source=row["source"],
+                context=int(float(row.get("context") or 2048)),
+            )
+            for row in csv.DictReader(handle)
+        )
+
+
+@cache
+def published_runs() -> tuple[PublishedRun, ...]:
+    """The runs the defaults are fitted to."""
+    return read_runs(PUBLISHED_RUNS_FILE)
+
+
+def generation_of(gpu_name: str) -> str:
+    name = gpu_name.lower()
+    for generation, pattern in GENERATION_PATTERNS:
+        if re.search(pattern, name):
+            return generation
+    return "other"
+
+
+@cache
+def seeded_peak_tflops(gpu_name: str) -> float:
+    from core.compute.gpus import find_gpu, seeded_specs
+
+    return find_gpu(gpu_name, seeded_specs()).bf16_dense_tflops
+
+
+@cache
+def effective_mfu(run: PublishedRun) -> float:
+    return run.training_flops / (run.gpu_hours * 3600 * seeded_peak_tflops(run.gpu) * 1e12)
 
 
 @dataclass(frozen=True)
 class MfuRule:
-    """ln(MFU) = intercept + slope·ln(clamp(N)/10B); the band multiplies the point by low_ratio and high_ratio."""
+    """MFU = exp(intercept + slope·ln(clamp(S)/10B)); the band multiplies the point by low_ratio and high_ratio."""
 
     generation: str
     intercept: float
@@ -70,92 +145,122 @@ class MfuRule:
     source: str
     runs: int = 0
 
-    def point(self, active_params: float) -> float:
-        size = min(max(active_params, self.min_params), self.max_params)
+    def point(self, size: float) -> float:
+        size = min(max(size, self.min_params), self.max_params)
         return math.exp(self.intercept + self.slope * math.log(size / SIZE_PIVOT))
 
 
-def _optional(text: str) -> float | None:
-    return float(text) if text.strip() else None
+def _best_scale(values: list[float]) -> tuple[float, float]:
+    """(m, loss) minimising Σ|v/m − 1| = Σ|v − m|/m; on each gap between sorted values the loss is monotone in m,
+    so the optimum is one of the values."""
+    ordered = sorted(values)
+    prefix = [0.0]
+    for value in ordered:
+        prefix.append(prefix[-1] + value)
+    total, count, best = prefix[-1], len(ordered), None
+    for value in ordered:
+        below = bisect_left(ordered, value)
+        above_sum = total - prefix[below]
+        loss = (above_sum - value * (count - below) + value * below - prefix[below]) / value
+        if best is None or loss < best[1] - 1e-12:
+            best = (value, loss)
+    return best
 
 
-@cache
-def published_runs() -> tuple[PublishedRun, ...]:
-    with PUBLISHED_RUNS_FILE.open(newline="") as handle:
-        return tuple(
-            PublishedRun(
-                model=row["model"],
-                params=float(row["params"]),
-                active_params=_optional(row["active_params"]) or float(row["params"]),
-                tokens=float(row["tokens"]),
-                gpu=row["gpu"],
-                gpu_hours=float(row["gpu_hours"]),
-                hours_basis=row["hours_basis"],
-                source=row["source"],
-            )
-            for row in csv.DictReader(handle)
-        )
-
-
-def generation_of(gpu_name: str) -> str:
-    name = gpu_name.lower()
-    for generation, pattern in GENERATION_PATTERNS:
-        if re.search(pattern, name):
-            return generation
-    return "other"
-
-
-def supports_fp8(gpu_name: str) -> bool:
-    return re.search(FP8_PATTERNS, gpu_name.lower()) is not None
-
-
-@cache
-def seeded_peak_tflops(gpu_name: str) -> float:
-    from core.compute.gpus import find_gpu, seeded_specs
-
-    return find_gpu(gpu_name, seeded_specs()).bf16_dense_tflops
-
-
-def effective_mfu(run: PublishedRun) -> float:
-    return run.training_flops / (run.gpu_hours * 3600 * seeded_peak_tflops(run.gpu) * 1e12)
-
-
-def fit_rule(generation: str, runs: tuple[PublishedRun, ...] | list[PublishedRun]) -> MfuRule:
-    """Least-squares fit of ln(MFU) on ln(active parameters) over the given runs of one generation."""
-    points = [(math.log(run.active_params / SIZE_PIVOT), math.log(effective_mfu(run))) for run in runs]
-    if len(points) < 2:
-        raise ValueError(f"runs: need at least two published {generation} runs to fit, got {len(points)}")
-    mean_x = sum(x for x, _ in points) / len(points)
-    mean_y = sum(y for _, y in points) / len(points)
-    spread = sum((x - mean_x) ** 2 for x, _ in points)
-    slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / spread if spread else 0.0
-    intercept = mean_y - slope * mean_x
-    residuals = [y - (intercept + slope * x) for x, y in points]
-    sizes = [run.active_params for run in runs]
+def fit_rule(generation: str, runs) -> MfuRule:
+    """MFU = m·(S/10B)^b over the given runs of one generation, minimising the mean |reported/estimate − 1|."""
+    runs = list(runs)
+    if len(runs) < 2:
+        raise ValueError(f"runs: need at least two published {generation} runs to fit, got {len(runs)}")
+    points = [(math.log(run.mfu_size / SIZE_PIVOT), effective_mfu(run)) for run in runs]
+    best = None
+    for slope in SLOPES:
+        scale, loss = _best_scale([mfu / math.exp(slope * x) for x, mfu in points])
+        if best is None or loss < best[0] - 1e-9 or (abs(loss - best[0]) <= 1e-9 and abs(slope) < abs(best[2])):
+            best = (loss, scale, slope)
+    _, scale, slope = best
+    sizes = [run.mfu_size for run in runs]
     return MfuRule(
         generation=generation,
-        intercept=intercept,
+        intercept=math.log(scale),
         slope=slope,
         min_params=min(sizes),
         max_params=max(sizes),
-        low_ratio=math.exp(min(residuals)) * (1 - BAND_MARGIN),
-        high_ratio=math.exp(max(residuals)) * (1 + BAND_MARGIN),
-        source=f"fitted to {len(points)} published {GENERATION_LABELS[generation]} runs",
-        runs=len(points),
+        low_ratio=1.0,
+        high_ratio=1.0,
+        source=f"fitted to {len(runs)} published {GENERATION_LABELS[generation]} runs",
+        runs=len(runs),
     )
 
 
-def runs_of(generation: str, runs: tuple[PublishedRun, ...] | list[PublishedRun] | None = None) -> list[PublishedRun]:
+def runs_of(generation: str, runs=None) -> list[PublishedRun]:
     return [run for run in (published_runs() if runs is None else runs) if generation_of(run.gpu) == generation]
 
 
 @cache
+def leave_one_out() -> tuple[dict, ...]:
+    """Each fitted run predicted by its generation's fit without it. ratio = effective ÷ predicted MFU, which is
+    also estimated ÷ reported GPU-hours (above 1: the estimate is too high)."""
+    rows = []
+    for generation in FITTED_GENERATIONS:
+        runs = runs_of(generation)
+        for left_out in runs:
+            rule = fit_rule(generation, [run for run in runs if run is not left_out])
+            predicted = rule.point(left_out.mfu_size)
+            ratio = effective_mfu(left_out) / predicted
+            rows.append(
+                {
+                    "model": left_out.model,
+                    "gpu": left_out.gpu,
+                    "generation": generation,
+                    "effective_mfu": effective_mfu(left_out),
+                    "predicted_mfu": predicted,
+                    "ratio": ratio,
+                    "error": ratio - 1,  # estimated ÷ reported GPU-hours − 1
+                }
+            )
+    return tuple(rows)
+
+
+def _quantile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    position = q * (len(ordered) - 1)
+    low = math.floor(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def leave_one_out_summary() -> dict:
+    errors = [abs(row["error"]) for row in leave_one_out()]
+    ratios = [row["ratio"] for row in leave_one_out()]
+    low, high = (_quantile(ratios, q) for q in BAND_QUANTILES)
+    inside = sum(low <= ratio <= high for ratio in ratios)
+    return {
+        "runs": len(errors),
+        "median_abs_error": statistics.median(errors),
+        "max_abs_error": max(errors),
+        "band_low_ratio": low,
+        "band_high_ratio": high,
+        "band_coverage": inside / len(ratios),
+    }
+
+
+@cache
 def mfu_rules() -> dict[str, MfuRule]:
-    rules = {generation: fit_rule(generation, runs_of(generation)) for generation in ("ampere", "hopper")}
+    summary = leave_one_out_summary()
+    low, high = summary["band_low_ratio"], summary["band_high_ratio"]
+    band = f"; band: 5th–95th percentile of leave-one-out ratios (×{low:.2f}–×{high:.2f})"
+    rules = {}
+    for generation in FITTED_GENERATIONS:
+        fitted = fit_rule(generation, runs_of(generation))
+        rules[generation] = MfuRule(
+            generation, fitted.intercept, fitted.slope, fitted.min_params, fitted.max_params,
+            low_ratio=low, high_ratio=high, source=fitted.source + band, runs=fitted.runs,
+        )  # fmt: skip
     hopper = rules["hopper"]
     rules["blackwell"] = MfuRule(
         "blackwell", hopper.intercept, hopper.slope, hopper.min_params, hopper.max_params,
-        low_ratio=min(hopper.low_ratio, 0.5), high_ratio=hopper.high_ratio,
+        low_ratio=min(low, 0.5), high_ratio=high,
         source="no published Blackwell run yet: Hopper's fit with a wider low end",
     )  # fmt: skip
     rules["volta"] = MfuRule(
@@ -177,12 +282,14 @@ class MfuDefault:
     source: str
 
 
-def default_mfu(gpu_name: str, active_params: float, precision: str = "bf16") -> MfuDefault:
+def default_mfu(
+    gpu_name: str, active_params: float, precision: str = "bf16", total_params: float | None = None
+) -> MfuDefault:
     """The MFU to assume (against the peak of the chosen precision) and its plausible band."""
     if precision == "fp32":
         return MfuDefault(FP32_DEFAULT_MFU, *FP32_BAND, "FP32: our assumption of 50% of the FP32 peak (30-70%)")
     rule = mfu_rules()[generation_of(gpu_name)]
-    point = rule.point(active_params)
+    point = rule.point(mfu_size(total_params or active_params, active_params))
     source = rule.source
     if precision == "fp8":
         point *= FP8_END_TO_END_SPEEDUP / 2

@@ -31,6 +31,12 @@ COMPARE_FIELDS = (
     ("serving_gpus_needed", "serving", "gpus_needed"),
     ("decode_tokens_per_s", "serving", "decode_tokens_per_s"),
     ("cost_per_million_output_tokens", "serving", "cost_per_million_output_tokens"),
+    ("usd_per_million_input_tokens", "serving", "usd_per_million_input_tokens"),
+    ("ttft_ms", "serving", "ttft_ms"),
+    ("tpot_ms", "serving", "tpot_ms"),
+    ("serving_utilization", "serving", "utilization"),
+    ("serving_monthly_cost_low", "serving", "monthly_cost_low"),
+    ("serving_monthly_cost_high", "serving", "monthly_cost_high"),
 )
 
 
@@ -73,16 +79,34 @@ def save_estimate(
     overwrite: bool = False,
 ) -> dict:
     """Store (or, with overwrite, replace) a named estimate; returns it as list_estimates shows it."""
-    from sqlalchemy import select
+    from sqlalchemy.exc import IntegrityError
 
-    from db.engine import session_scope
-    from db.models import SavedEstimate
+    from db.engine import is_unique_violation
 
     name = _clean_name(name)
     outputs = build_outputs(training, serving)
     inputs = {"training": training_inputs if training else None, "serving": serving_inputs if serving else None}
     # JSON columns hold plain data only; a round trip turns any stray type into an error here, not at commit.
     inputs, outputs = json.loads(json.dumps(inputs)), json.loads(json.dumps(outputs))
+    kind = kind_of(training, serving)
+    try:
+        return _write(name, kind, inputs, outputs, overwrite)
+    except IntegrityError as error:  # another writer saved this name between our look-up and our insert
+        if not is_unique_violation(error):
+            raise
+        if not overwrite:
+            raise EstimateStoreError(
+                f"name: an estimate called {name!r} exists; pick another name or overwrite it"
+            ) from None
+        return _write(name, kind, inputs, outputs, overwrite)  # its row is there now, so this save replaces it
+
+
+def _write(name: str, kind: str, inputs: dict, outputs: dict, overwrite: bool) -> dict:
+    from sqlalchemy import select
+
+    from db.engine import session_scope
+    from db.models import SavedEstimate
+
     with session_scope() as session:
         row = session.scalar(select(SavedEstimate).where(SavedEstimate.name == name))
         if row is not None and not overwrite:
@@ -90,7 +114,7 @@ def save_estimate(
         if row is None:
             row = SavedEstimate(name=name)
             session.add(row)
-        row.kind = kind_of(training, serving)
+        row.kind = kind
         row.inputs = inputs
         row.outputs = outputs
         session.flush()

@@ -1,17 +1,12 @@
-"""Cap table after every equity event: post-money SAFEs, priced rounds with the option-pool shuffle, exit waterfall.
+"""Cap table after every equity event: SAFEs (post-money, pre-money, MFN), convertible notes, option grants and
+priced rounds with several investors, pro-rata rights and preference terms. How a round is solved is in
+core/funding/conversion.py; who is paid what at an exit is in core/funding/waterfall.py.
 
-Conversion is solved exactly in rational arithmetic, then rounded the way the YC Post-Money Safe User Guide does:
-- every issue of shares (SAFE conversion shares, new-money shares) is rounded DOWN to a whole share;
-- the pool top-up is rounded UP, so the unissued pool reaches at least its target;
-- Company Capitalization is reported rounded down; prices are exact (the guide prints them truncated).
-Company Capitalization for the Safe Price counts every share, option and unissued option before the round plus all
-converting SAFEs' own shares, and leaves out the round's pool increase. The round price counts the pool increase in
-the pre-money (the option-pool shuffle), so price, pool and SAFE shares depend on each other: with u = 1/price,
-  CC = S + k*CC + u*D            (k = sum of amount/cap over SAFEs at their cap, D = sum of amount/(1-discount)
-                                  over SAFEs at the round or discount price)
-  CC + X = pre * u,  pool + X = target * (pre + amount) * u   (X: pool increase)
-which is linear in CC and u and has a closed form. Which price each SAFE converts at (the one giving more shares)
-is settled by re-solving until no SAFE changes.
+Company Capitalization follows the post-money SAFE: every issued share, issued and promised option and the unissued
+pool before the round, plus every converting security's shares, without the round's pool increase. A SAFE's or
+note's own event row shows it as converted at its cap on the company as it stands then; once a priced round converts
+it, the row shows the price it actually converted at. A note that reaches maturity before any priced round is repaid
+(the cash flow pays it) or, with on_maturity "convert", converts into common at cap / fully diluted shares.
 """
 
 from __future__ import annotations
@@ -20,11 +15,14 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from core.funding.model import Priced, Safe, Scenario, ScenarioError
+from core.funding.conversion import Converting, solve_round
+from core.funding.model import EQUITY_KINDS, Note, OptionGrant, Priced, Safe, Scenario, ScenarioError
 
 COMMON = "Common"
 FOUNDERS = "Founders"
-OTHER_COMMON = "Other common & issued options"
+OTHER_COMMON = "Other common"
+ISSUED_OPTIONS = "Issued options"
+PROMISED_OPTIONS = "Promised options"
 POOL = "Unissued option pool"
 
 
@@ -33,17 +31,21 @@ def exact(value: float | int) -> Fraction:
     return Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
 
 
-def floor_int(value: Fraction) -> int:
-    return math.floor(value)
-
-
 @dataclass
 class Holder:
+    """One line of the cap table and one class at an exit. preference and participation_cap are dollars."""
+
     name: str
-    kind: str  # common | safe | preferred
+    kind: str  # common | options | preferred | safe | note
     shares: int
     invested: float = 0.0
-    preference: float = 0.0  # 1x non-participating liquidation preference, in dollars
+    preference: float = 0.0
+    series: str | None = None  # the priced round whose terms it holds
+    participating: bool = False
+    participation_cap: float | None = None
+    seniority: int = 0
+    pro_rata: bool = False
+    exit_discount: float | None = None  # an uncapped SAFE at an exit: converts at the exit price less this
 
 
 @dataclass
@@ -53,46 +55,108 @@ class CapTable:
 
     @property
     def outstanding(self) -> int:
-        """Issued shares plus the unissued pool: the fully diluted count before any unconverted SAFE."""
+        """Issued shares, options and the unissued pool: the fully diluted count before any unconverted SAFE."""
         return sum(h.shares for h in self.holders) + self.pool
 
     def copy(self) -> CapTable:
         return CapTable([Holder(**vars(h)) for h in self.holders], self.pool)
 
 
-def opening_cap_table(scenario: Scenario) -> CapTable:
-    equity = scenario.equity
-    holders = []
-    if equity.founder_shares is None:
-        holders.append(Holder(COMMON, "common", equity.common_shares))
-    else:
-        holders.append(Holder(FOUNDERS, "common", equity.founders))
-        if equity.common_shares > equity.founders:
-            holders.append(Holder(OTHER_COMMON, "common", equity.common_shares - equity.founders))
-    return CapTable(holders, equity.unused_options)
-
-
 @dataclass
 class PendingSafe:
+    """A SAFE or note not yet converted. basis: post | pre | note (how its cap turns into a price)."""
+
     name: str
     month: int
     amount: Fraction
     cap: Fraction | None
     discount: Fraction
+    kind: str = "safe"
+    basis: str = "post"
+    mfn: bool = False
+    pro_rata: bool = False
+    interest_rate: Fraction = Fraction(0)
+    maturity_month: int | None = None
+    on_maturity: str = "repay"
+    adopted: list[tuple[Fraction | None, str, Fraction]] = field(default_factory=list)  # MFN: later SAFEs' terms
+
+    def owed(self, month: int) -> Fraction:
+        """What converts at `month`: the amount, plus simple interest for a note."""
+        return self.amount * (1 + self.interest_rate * Fraction(max(month - self.month, 0), 12))
+
+    def caps(self) -> list[tuple[Fraction, str]]:
+        caps = [(self.cap, self.basis)] if self.cap is not None else []
+        caps += [(cap, basis) for cap, basis, _ in self.adopted if cap is not None]
+        return caps
+
+    def best_discount(self) -> Fraction:
+        return max([self.discount] + [discount for _, _, discount in self.adopted])
+
+    def best_cap(self) -> tuple[Fraction, str] | None:
+        caps = self.caps()
+        return min(caps, key=lambda item: item[0]) if caps else None
 
 
-def _holder_rows(table: CapTable, pending: list[PendingSafe] | None = None, as_converted: dict | None = None) -> dict:
-    total = table.outstanding + sum((as_converted or {}).values())
+def opening_cap_table(scenario: Scenario) -> CapTable:
+    equity = scenario.equity
+    options = equity.issued_options + equity.promised_options
+    holders = []
+    if equity.founder_shares is None:
+        holders.append(Holder(COMMON, "common", equity.common_shares - options))
+    else:
+        holders.append(Holder(FOUNDERS, "common", equity.founders))
+        rest = equity.common_shares - equity.founders - options
+        if rest > 0:
+            holders.append(Holder(OTHER_COMMON, "common", rest))
+    if equity.issued_options:
+        holders.append(Holder(ISSUED_OPTIONS, "options", equity.issued_options))
+    if equity.promised_options:
+        holders.append(Holder(PROMISED_OPTIONS, "options", equity.promised_options))
+    return CapTable(holders, equity.unused_options)
+
+
+def as_converted(table: CapTable, pending: list[PendingSafe], month: int) -> tuple[dict[str, int | None], Fraction]:
+    """Each pending SAFE's or note's shares if it converted at its cap now, and the Company Capitalization
+    (uncapped ones have no share count before a priced round)."""
+    outstanding = Fraction(table.outstanding)
+    fixed, post = {}, Fraction(0)
+    for safe in pending:
+        best = safe.best_cap()
+        if best is None:
+            continue
+        cap, basis = best
+        if basis == "post":
+            post += safe.owed(month) / cap
+        else:
+            fixed[safe.name] = safe.owed(month) * outstanding / cap
+    if post >= 1:
+        raise ScenarioError("rounds: the SAFEs outstanding would own 100% or more of the company")
+    capitalization = (outstanding + sum(fixed.values(), Fraction(0))) / (1 - post)
+    shares: dict[str, int | None] = {}
+    for safe in pending:
+        best = safe.best_cap()
+        if best is None:
+            shares[safe.name] = None
+        elif best[1] == "post":
+            shares[safe.name] = math.floor(safe.owed(month) * capitalization / best[0])
+        else:
+            shares[safe.name] = math.floor(fixed[safe.name])
+    return shares, capitalization
+
+
+def _holder_rows(table: CapTable, pending: list[PendingSafe] | None = None, converted: dict | None = None) -> dict:
+    converted = converted or {}
+    total = table.outstanding + sum(v for v in converted.values() if v is not None)
     rows = [
         {"name": h.name, "kind": h.kind, "shares": h.shares, "percent": 100.0 * h.shares / total if total else 0.0}
         for h in table.holders
     ]
     for safe in pending or []:
-        shares = (as_converted or {}).get(safe.name)
+        shares = converted.get(safe.name)
         rows.append(
             {
                 "name": safe.name,
-                "kind": "safe",
+                "kind": safe.kind,
                 "shares": shares,
                 "percent": 100.0 * shares / total if shares is not None and total else None,
                 "converted": False,
@@ -104,203 +168,273 @@ def _holder_rows(table: CapTable, pending: list[PendingSafe] | None = None, as_c
     return {"holders": rows, "shares": {row["name"]: row["shares"] for row in rows}}
 
 
-def _safe_view(table: CapTable, pending: list[PendingSafe], event: PendingSafe, field_name: str) -> dict:
-    """A post-money SAFE's own promise: with every capped SAFE converted at its cap, amount/cap of the company."""
-    capped = [s for s in pending if s.cap is not None]
-    fraction = sum((s.amount / s.cap for s in capped), Fraction(0))
-    if fraction >= 1:
-        raise ScenarioError(f"{field_name}.post_money_cap: the SAFEs outstanding would own 100% or more")
-    capitalization = Fraction(table.outstanding) / (1 - fraction)
-    as_converted = {s.name: floor_int(s.amount * capitalization / s.cap) for s in capped}
-    price = event.cap / capitalization if event.cap is not None else None
+def _pending_view(table: CapTable, pending: list[PendingSafe], event: PendingSafe, month: int) -> dict:
+    """A SAFE's or note's row: the company as it stands, every capped SAFE and note converted at its cap."""
+    shares, capitalization = as_converted(table, pending, month)
+    best = event.best_cap()
+    price = None
+    if best is not None:
+        base = capitalization if best[1] == "post" else Fraction(table.outstanding)
+        price = best[0] / base
     return {
         "price_per_share": float(price) if price is not None else None,
-        "total_shares": table.outstanding + sum(as_converted.values()),
+        "estimated_price_per_share": float(price) if price is not None else None,
+        "conversion_price": None,
+        "converted_in": None,
+        "total_shares": table.outstanding + sum(v for v in shares.values() if v is not None),
         "options": table.pool,
-        "post_money": float(event.cap) if event.cap is not None else None,
-        "company_capitalization": floor_int(capitalization),
+        "post_money": float(best[0]) if best is not None and best[1] == "post" else None,
+        "company_capitalization": math.floor(capitalization),
         "as_converted": True,
-        **_holder_rows(table, pending, as_converted),
+        **_holder_rows(table, pending, shares),
     }
 
 
-def _solve_round(
-    outstanding: int, pool: int, pre: Fraction, amount: Fraction, target: Fraction | None, safes: list[PendingSafe]
-) -> dict:
-    """Exact price, pool increase, Company Capitalization and SAFE prices for one priced round."""
-    post = pre + amount
-    at_cap = {s.name: s.cap is not None for s in safes}
-    use_pool_target = target is not None and target > 0
-    for _ in range(2 * len(safes) + 4):
-        k = sum((s.amount / s.cap for s in safes if at_cap[s.name]), Fraction(0))
-        d = sum((s.amount / (1 - s.discount) for s in safes if not at_cap[s.name]), Fraction(0))
-        if k >= 1:
-            raise ScenarioError("rounds: the converting SAFEs' caps give them 100% or more of the company")
-        if use_pool_target:
-            e = pre - target * post
-            denominator = e * (1 - k) - d
-            u = (outstanding - pool * (1 - k)) / denominator if denominator > 0 else None
-            increase = target * post * u - pool if u is not None else None
-            if u is not None and increase < 0:
-                use_pool_target = False
-                continue
-        if not use_pool_target:
-            denominator = pre * (1 - k) - d
-            u = Fraction(outstanding) / denominator if denominator > 0 else None
-            increase = Fraction(0)
-        if u is None or u <= 0:
-            raise ScenarioError("rounds: SAFEs, pool target and new money leave nothing for existing holders")
-        capitalization = (outstanding + u * d) / (1 - k)
-        price = 1 / u
-        changed = False
-        for s in safes:
-            cap_price = s.cap / capitalization if s.cap is not None else None
-            round_price = price * (1 - s.discount)
-            wants_cap = cap_price is not None and cap_price < round_price
-            if wants_cap != at_cap[s.name]:
-                at_cap[s.name] = wants_cap
-                changed = True
-        if not changed:
-            break
-    conversions = []
-    for s in safes:
-        if at_cap[s.name]:
-            conversion_price, basis = s.cap / capitalization, "cap"
-        else:
-            conversion_price, basis = price * (1 - s.discount), "discount" if s.discount > 0 else "round price"
-        conversions.append((s, conversion_price, basis, floor_int(s.amount / conversion_price)))
-    return {"price": price, "increase": increase, "capitalization": capitalization, "conversions": conversions}
+@dataclass
+class _Build:
+    scenario: Scenario
+    multiplier: Fraction
+    decimals: int | None
+    table: CapTable
+    pending: list[PendingSafe] = field(default_factory=list)
+    entries: list[dict] = field(default_factory=list)
+    open_entries: dict[str, dict] = field(default_factory=dict)
+    last_price: Fraction | None = None
 
 
-def build_cap_tables(scenario: Scenario) -> tuple[list[dict], CapTable, list[PendingSafe]]:
-    """One entry per SAFE or priced round in month order; the final table; SAFEs still unconverted at the end."""
-    premium = exact(scenario.brand.valuation_premium)
-    multiplier = 1 + premium
-    table = opening_cap_table(scenario)
-    pending: list[PendingSafe] = []
-    entries: list[dict] = []
-    order = sorted(range(len(scenario.rounds)), key=lambda i: (scenario.rounds[i].month, i))
+def build_cap_tables(scenario: Scenario, as_of: int | None = None) -> tuple[list[dict], CapTable, list[PendingSafe]]:
+    """One entry per equity event in month order (notes maturing before `as_of`, default the horizon, included);
+    the final table; SAFEs and notes still unconverted at the end."""
+    build = _Build(
+        scenario=scenario,
+        multiplier=1 + exact(scenario.brand.valuation_premium),
+        decimals=scenario.rounding.price_decimals if scenario.rounding else None,
+        table=opening_cap_table(scenario),
+    )
+    order = sorted(
+        (i for i, e in enumerate(scenario.rounds) if e.kind in EQUITY_KINDS),
+        key=lambda i: (scenario.rounds[i].month, i),
+    )
     for index in order:
         event = scenario.rounds[index]
+        _mature_notes(build, event.month)
         name = scenario.event_name(index)
         field_name = f"rounds[{index}]"
-        base = {"round": name, "kind": event.kind, "month": event.month, "amount": event.amount}
-        if isinstance(event, Safe):
-            safe = PendingSafe(
-                name=name,
-                month=event.month,
-                amount=exact(event.amount),
-                cap=exact(event.post_money_cap) * multiplier if event.post_money_cap is not None else None,
-                discount=exact(event.discount or 0.0),
-            )
-            pending.append(safe)
-            entries.append(
-                {
-                    **base,
-                    "post_money_cap": float(safe.cap) if safe.cap else None,
-                    "discount": event.discount,
-                    **_safe_view(table, pending, safe, field_name),
-                }
-            )
+        base = {"round": name, "kind": event.kind, "month": event.month, "amount": getattr(event, "amount", None)}
+        if isinstance(event, Safe | Note):
+            _add_convertible(build, event, name, base, field_name)
+        elif isinstance(event, OptionGrant):
+            _grant_options(build, event, name, base, field_name)
         elif isinstance(event, Priced):
-            entries.append({**base, **_priced_round(table, pending, event, name, multiplier, field_name)})
-            pending = []
-    return entries, table, pending
+            _priced_round(build, event, name, base, field_name)
+    _mature_notes(build, scenario.horizon_months if as_of is None else as_of)
+    return build.entries, build.table, build.pending
 
 
-def _priced_round(
-    table: CapTable, pending: list[PendingSafe], event: Priced, name: str, multiplier: Fraction, field_name: str
-) -> dict:
-    pre = exact(event.pre_money) * multiplier
-    amount = exact(event.amount)
-    target = exact(event.pool_target) if event.pool_target is not None else None
-    outstanding_before = table.outstanding
-    try:
-        solved = _solve_round(outstanding_before, table.pool, pre, amount, target, pending)
-    except ScenarioError as exc:
-        raise ScenarioError(f"{field_name}.pre_money: {str(exc).removeprefix('rounds: ')}") from None
-    price = solved["price"]
-    increase = math.ceil(solved["increase"])
-    new_shares = floor_int(amount / price)
-    converted = []
-    for safe, conversion_price, basis, shares in solved["conversions"]:
-        table.holders.append(Holder(safe.name, "preferred", shares, float(safe.amount), float(safe.amount)))
-        converted.append(
-            {"round": safe.name, "shares": shares, "conversion_price": float(conversion_price), "basis": basis}
+def _add_convertible(build: _Build, event: Safe | Note, name: str, base: dict, field_name: str) -> None:
+    if isinstance(event, Safe):
+        pending = PendingSafe(
+            name=name,
+            month=event.month,
+            amount=exact(event.amount),
+            cap=exact(event.cap) * build.multiplier if event.cap is not None else None,
+            discount=exact(event.discount or 0.0),
+            basis="pre" if event.pre_money else "post",
+            mfn=event.mfn,
+            pro_rata=event.pro_rata,
         )
-    table.pool += increase
-    table.holders.append(Holder(name, "preferred", new_shares, float(amount), float(amount)))
-    return {
-        "pre_money": float(pre),
-        "post_money": float(pre + amount),
-        "pool_target": event.pool_target,
-        "price_per_share": float(price),
-        "price_per_share_guide": math.floor(price * 10_000) / 10_000,
-        "total_shares": table.outstanding,
-        "options": table.pool,
-        "pool_increase": increase,
-        "new_shares": new_shares,
-        "shares_before": outstanding_before,
-        "company_capitalization": floor_int(solved["capitalization"]) if pending else None,
-        "converted_safes": converted,
-        "as_converted": False,
-        **_holder_rows(table),
+        for earlier in build.pending:
+            if earlier.mfn and earlier.kind == "safe":
+                earlier.adopted.append((pending.cap, pending.basis, pending.discount))
+        extra = {"post_money_cap": float(pending.cap) if event.post_money_cap else None}
+        extra["pre_money_cap"] = float(pending.cap) if event.pre_money_cap else None
+        extra["mfn"] = event.mfn
+    else:
+        pending = PendingSafe(
+            name=name,
+            month=event.month,
+            amount=exact(event.amount),
+            cap=exact(event.valuation_cap) * build.multiplier if event.valuation_cap is not None else None,
+            discount=exact(event.discount or 0.0),
+            kind="note",
+            basis="note",
+            pro_rata=event.pro_rata,
+            interest_rate=exact(event.interest_rate),
+            maturity_month=event.month + event.maturity_months,
+            on_maturity=event.on_maturity,
+        )
+        extra = {"valuation_cap": float(pending.cap) if pending.cap is not None else None}
+        extra |= {"interest_rate": event.interest_rate, "maturity_month": pending.maturity_month}
+    build.pending.append(pending)
+    entry = {**base, **extra, "discount": getattr(event, "discount", None)}
+    try:
+        entry |= _pending_view(build.table, build.pending, pending, event.month)
+    except ScenarioError as exc:
+        cap_field = "valuation_cap" if pending.kind == "note" else "post_money_cap"
+        raise ScenarioError(f"{field_name}.{cap_field}: {str(exc).removeprefix('rounds: ')}") from None
+    build.entries.append(entry)
+    build.open_entries[name] = entry
+
+
+def _mature_notes(build: _Build, month: int) -> None:
+    """Notes whose maturity comes before `month` with no priced round first: repaid, or converted into common."""
+    for note in [p for p in build.pending if p.kind == "note" and p.maturity_month < month]:
+        build.pending.remove(note)
+        owed = note.owed(note.maturity_month)
+        entry = {
+            "round": f"{note.name} matures",
+            "kind": "maturity",
+            "month": note.maturity_month,
+            "amount": float(owed),
+            "price_per_share": None,
+            "options": build.table.pool,
+            "post_money": None,
+            "as_converted": False,
+        }
+        if note.on_maturity == "convert":
+            price = note.cap / build.table.outstanding
+            shares = math.floor(owed / price)
+            build.table.holders.append(Holder(note.name, "common", shares, float(note.amount)))
+            entry["price_per_share"] = float(price)
+            build.open_entries[note.name] |= {"price_per_share": float(price), "conversion_price": float(price)}
+            build.open_entries[note.name]["converted_in"] = entry["round"]
+        entry |= {"total_shares": build.table.outstanding, "repaid": note.on_maturity == "repay"}
+        entry |= _holder_rows(build.table)
+        build.entries.append(entry)
+
+
+def _grant_options(build: _Build, event: OptionGrant, name: str, base: dict, field_name: str) -> None:
+    if event.shares > build.table.pool:
+        raise ScenarioError(f"{field_name}.shares: only {build.table.pool:,} unissued options are left to grant")
+    build.table.pool -= event.shares
+    build.table.holders.append(Holder(name, "options", event.shares))
+    converted, _ = as_converted(build.table, build.pending, event.month)
+    total = build.table.outstanding + sum(v for v in converted.values() if v is not None)
+    entry = {**base, "shares_granted": event.shares, "price_per_share": None, "post_money": None}
+    entry |= {"total_shares": total, "options": build.table.pool, "as_converted": bool(build.pending)}
+    build.entries.append(entry | _holder_rows(build.table, build.pending, converted))
+
+
+def _converting(pending: list[PendingSafe], month: int) -> list[Converting]:
+    return [Converting(p.name, p.owed(month), p.caps(), p.best_discount()) for p in pending]
+
+
+def _pro_rata_amounts(build: _Build, solution, converting: list[Converting], amount: Fraction) -> dict[str, Fraction]:
+    """Rights holders buy amount x (their shares / pre-money shares), so they keep their ownership."""
+    rights = {h.name: Fraction(h.shares) for h in build.table.holders if h.pro_rata and h.shares > 0}
+    by_name = {p.name: p for p in build.pending}
+    for conversion in solution.conversions:
+        if by_name[conversion.security.name].pro_rata:
+            rights[conversion.security.name] = Fraction(conversion.shares)
+    wanted = {name: amount * shares / solution.pre_money_shares for name, shares in rights.items()}
+    total = sum(wanted.values(), Fraction(0))
+    if total > amount:
+        wanted = {name: value * amount / total for name, value in wanted.items()}
+    return wanted
+
+
+def _priced_round(build: _Build, event: Priced, name: str, base: dict, field_name: str) -> None:
+    table, scenario = build.table, build.scenario
+    pre = exact(event.pre_money) * build.multiplier if event.pre_money is not None else None
+    given_price = exact(event.price_per_share) * build.multiplier if event.price_per_share is not None else None
+    target = exact(event.pool_target) if event.pool_target is not None else None
+    amount = exact(event.amount)
+    investors = [(f"{name} · {i.name}", exact(i.amount), i.pro_rata) for i in event.investors]
+    investors = investors or [(name, amount, event.pro_rata)]
+    converting = _converting(build.pending, event.month)
+    outstanding_before = table.outstanding
+
+    def solve(amounts: list[Fraction]):
+        try:
+            return solve_round(
+                outstanding_before, table.pool, pre, given_price, amounts, target, converting, build.decimals
+            )
+        except ScenarioError as exc:
+            raise ScenarioError(f"{field_name}.pre_money: {str(exc).removeprefix('rounds: ')}") from None
+
+    solution = solve([a for _, a, _ in investors])
+    pro_rata = _pro_rata_amounts(build, solution, converting, amount)
+    if pro_rata:
+        left = amount - sum(pro_rata.values(), Fraction(0))
+        buyers = [(f"{holder} · pro rata in {name}", value, True) for holder, value in pro_rata.items()]
+        investors = buyers + [(n, a * left / amount, right) for n, a, right in investors if a * left / amount > 0]
+        solution = solve([a for _, a, _ in investors])
+    price = solution.price
+    terms = {
+        "series": name,
+        "participating": event.participating,
+        "seniority": event.seniority,
     }
 
-
-def exit_classes(table: CapTable, pending: list[PendingSafe]) -> list[Holder]:
-    """Who shares an exit: issued shares (the unissued pool gets nothing) and unconverted SAFEs at their cap."""
-    classes = [Holder(**vars(h)) for h in table.holders if h.shares > 0 or h.preference > 0]
-    capped = [s for s in pending if s.cap is not None]
-    fraction = sum((s.amount / s.cap for s in capped), Fraction(0))
-    capitalization = Fraction(table.outstanding) / (1 - fraction) if fraction < 1 else Fraction(table.outstanding)
-    for safe in pending:
-        shares = floor_int(safe.amount * capitalization / safe.cap) if safe.cap is not None else 0
-        classes.append(Holder(safe.name, "safe", shares, float(safe.amount), float(safe.amount)))
-    return classes
-
-
-def waterfall(classes: list[Holder], exit_value: float) -> dict[str, float]:
-    """Payouts under 1x non-participating preferences, pari passu: each preferred class takes the greater of its
-    preference or converting to common; classes convert in order of lowest preference per share first."""
-    value = max(float(exit_value), 0.0)
-    preferred = [c for c in classes if c.preference > 0]
-    converting = {c.name for c in classes if c.preference <= 0}
-    order = sorted(preferred, key=lambda c: c.preference / c.shares if c.shares else math.inf)
-    while True:
-        payouts = _distribute(classes, converting, value)
-        switch = next(
-            (
-                c
-                for c in order
-                if c.name not in converting
-                and c.shares > 0
-                and _as_converted(classes, converting, c, value) > payouts[c.name]
-            ),
-            None,
+    def preferred(holder_name: str, shares: int, invested: Fraction, basis: Fraction, right: bool) -> Holder:
+        cap = event.participation_cap
+        return Holder(
+            holder_name,
+            "preferred",
+            shares,
+            float(invested),
+            float(event.liquidation_multiple * basis),
+            participation_cap=float(cap * basis) if event.participating and cap is not None else None,
+            pro_rata=right,
+            **terms,
         )
-        if switch is None:
-            return payouts
-        converting.add(switch.name)
 
-
-def _as_converted(classes: list[Holder], converting: set[str], candidate: Holder, value: float) -> float:
-    return _distribute(classes, converting | {candidate.name}, value)[candidate.name]
-
-
-def _distribute(classes: list[Holder], converting: set[str], value: float) -> dict[str, float]:
-    payouts = {c.name: 0.0 for c in classes}
-    holding_prefs = [c for c in classes if c.name not in converting]
-    preference_total = sum(c.preference for c in holding_prefs)
-    if preference_total >= value:
-        for c in holding_prefs:
-            payouts[c.name] = value * c.preference / preference_total if preference_total else 0.0
-        return payouts
-    for c in holding_prefs:
-        payouts[c.name] = c.preference
-    rest = value - preference_total
-    sharing = [c for c in classes if c.name in converting]
-    shares = sum(c.shares for c in sharing)
-    for c in sharing:
-        payouts[c.name] = rest * c.shares / shares if shares else 0.0
-    return payouts
+    by_name = {p.name: p for p in build.pending}
+    converted = []
+    for conversion in solution.conversions:
+        security = by_name[conversion.security.name]
+        owed = conversion.security.amount
+        table.holders.append(preferred(security.name, conversion.shares, security.amount, owed, security.pro_rata))
+        converted.append(
+            {
+                "round": security.name,
+                "kind": security.kind,
+                "shares": conversion.shares,
+                "conversion_price": float(conversion.price),
+                "basis": conversion.basis,
+                "amount": float(owed),
+            }
+        )
+        build.open_entries[security.name] |= {
+            "price_per_share": float(conversion.price),
+            "conversion_price": float(conversion.price),
+            "converted_in": name,
+        }
+    investor_rows = []
+    for (holder_name, invested, right), shares in zip(investors, solution.investor_shares, strict=True):
+        table.holders.append(preferred(holder_name, shares, invested, invested, right))
+        investor_rows.append({"name": holder_name, "amount": float(invested), "shares": shares, "pro_rata": right})
+    table.pool += solution.pool_increase
+    company_capitalization = math.floor(solution.capitalization) if build.pending else None
+    build.pending = []
+    build.open_entries = {}
+    pre_value = pre if pre is not None else price * solution.pre_money_shares
+    down_round = build.last_price is not None and price < build.last_price
+    build.last_price = price
+    build.entries.append(
+        {
+            **base,
+            "amount": float(amount),
+            "pre_money": float(pre_value),
+            "post_money": float(pre_value + amount),
+            "pool_target": event.pool_target,
+            "price_per_share": float(price),
+            "total_shares": table.outstanding,
+            "options": table.pool,
+            "pool_increase": solution.pool_increase,
+            "new_shares": sum(solution.investor_shares),
+            "shares_before": outstanding_before,
+            "company_capitalization": company_capitalization,
+            "converted_safes": converted,
+            "investors": investor_rows,
+            "liquidation_multiple": event.liquidation_multiple,
+            "participating": event.participating,
+            "participation_cap": event.participation_cap,
+            "seniority": event.seniority,
+            "down_round": down_round,
+            "as_converted": False,
+            **_holder_rows(table),
+        }
+    )
+    if scenario.rounding is not None:
+        build.entries[-1]["rounding"] = scenario.rounding.model_dump()

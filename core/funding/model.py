@@ -1,40 +1,78 @@
-"""A funding scenario as validated data: cash, equity, monthly costs, revenue, funding events, brand and risk settings.
+"""A funding scenario as validated data: cash, equity, monthly costs, revenue, funding events, brand, risk and
+rounding settings.
 
 Month convention used everywhere: months are numbered from 0 (the first month of the plan). An event at month m
 lands at the start of month m; costs and revenue of month m happen during it. Sections left out of a scenario file
 mean zero (no costs, no revenue, no events); unknown keys are ignored so richer files from other tools still load.
+A scenario with SAFEs, notes or priced rounds but no equity section is answered on an assumed 10,000,000 founder
+shares (ownership percentages do not depend on the count); the result says so.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
+
+from core.funding.events import (
+    EQUITY_KINDS,
+    EVENT_KINDS,
+    KIND_LABELS,
+    MAX_SHARES,
+    RAISE_KINDS,
+    Credits,
+    Event,
+    FundingModel,
+    Grant,
+    Investor,
+    Note,
+    OptionGrant,
+    Priced,
+    Safe,
+)
+
+__all__ = [
+    "EQUITY_KINDS",
+    "EVENT_KINDS",
+    "RAISE_KINDS",
+    "Credits",
+    "Event",
+    "Grant",
+    "Investor",
+    "Note",
+    "OptionGrant",
+    "Priced",
+    "Safe",
+]
 
 DAYS_PER_MONTH = 365.25 / 12
 MAX_HORIZON_MONTHS = 600
-EVENT_KINDS = ("safe", "priced", "grant", "credits")
+ASSUMED_FOUNDER_SHARES = 10_000_000
 
 
 class ScenarioError(ValueError):
     """A scenario that cannot be used; the message starts with the offending field's path."""
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="ignore", validate_assignment=True)
+_Model = FundingModel
 
 
 class Equity(_Model):
-    common_shares: int = Field(0, ge=0, description="Common shares incl. issued and promised options")
-    unused_options: int = Field(0, ge=0, description="Unissued option pool")
+    common_shares: int = Field(0, ge=0, le=MAX_SHARES, description="Common shares incl. issued and promised options")
+    unused_options: int = Field(0, ge=0, le=MAX_SHARES, description="Unissued option pool")
     founder_shares: int | None = Field(None, ge=0, description="Founders' part of common_shares (default: all)")
+    issued_options: int = Field(0, ge=0, le=MAX_SHARES, description="Part of common_shares: granted options")
+    promised_options: int = Field(0, ge=0, le=MAX_SHARES, description="Part of common_shares: promised, not granted")
+    assumed: bool = Field(False, description="Set when the scenario had no equity section")
 
     @model_validator(mode="after")
-    def _founders_within_common(self) -> Equity:
+    def _parts_within_common(self) -> Equity:
         if self.founder_shares is not None and self.founder_shares > self.common_shares:
             raise ValueError("founder_shares cannot exceed common_shares")
+        if self.issued_options + self.promised_options > self.common_shares - (self.founder_shares or 0):
+            raise ValueError("issued_options: founders, issued and promised options cannot exceed common_shares")
         return self
 
     @property
@@ -92,42 +130,6 @@ class Revenue(_Model):
     gross_margin: float = Field(1.0, ge=0, le=1, description="1 when cost of revenue is already in costs")
 
 
-class Safe(_Model):
-    kind: Literal["safe"]
-    name: str | None = None
-    month: int = Field(0, ge=0)
-    amount: float = Field(gt=0)
-    post_money_cap: float | None = Field(None, gt=0)
-    discount: float | None = Field(None, ge=0, lt=1, description="0.2 = converts at 80% of the round price")
-
-
-class Priced(_Model):
-    kind: Literal["priced"]
-    name: str | None = None
-    month: int = Field(0, ge=0)
-    amount: float = Field(gt=0)
-    pre_money: float = Field(gt=0)
-    pool_target: float | None = Field(None, ge=0, lt=1, description="Unissued pool as a fraction of post-money")
-
-
-class Grant(_Model):
-    kind: Literal["grant"]
-    name: str | None = None
-    month: int = Field(0, ge=0)
-    amount: float = Field(gt=0)
-
-
-class Credits(_Model):
-    kind: Literal["credits"]
-    name: str | None = None
-    month: int = Field(0, ge=0)
-    amount: float = Field(gt=0)
-    months_valid: int = Field(12, ge=1)
-
-
-Event = Annotated[Safe | Priced | Grant | Credits, Field(discriminator="kind")]
-
-
 class Brand(_Model):
     valuation_premium: float = Field(0.0, gt=-1, description="0.2 = caps and pre-money valuations 20% higher")
     growth_uplift: float = Field(0.0, ge=-0.5, le=0.5, description="Added to monthly revenue growth")
@@ -138,9 +140,35 @@ class Risk(_Model):
     cost_overrun_mean: float = Field(0.10, ge=-0.5, le=5, description="Expected overrun: 0.1 = costs 10% higher")
     cost_overrun_sd: float = Field(0.10, ge=0, le=2)
     delay_mean_months: float = Field(2.0, ge=0, le=36, description="Mean delay of each raise (Poisson months)")
-    raise_fail_probability: float = Field(0.0, ge=0, le=1, description="Chance a SAFE or priced round never closes")
+    raise_fail_probability: float = Field(0.0, ge=0, le=1, description="Chance a future raise never closes")
     survival_month: int = Field(24, ge=1, le=MAX_HORIZON_MONTHS, description="Month to survive past")
     exit_arr_multiple: float = Field(10.0, ge=0, description="Exit value at the survival month = ARR x multiple")
+    arr_multiple_low: float | None = Field(None, gt=0, le=1000, description="Pre-money investors pay at least ARR x")
+    arr_multiple_high: float | None = Field(None, gt=0, le=1000, description="Pre-money investors pay at most ARR x")
+    bridge_below: float = Field(
+        0.5, ge=0, le=1, description="Traction worth less than this share of the planned pre-money: a bridge instead"
+    )
+    bridge_fraction: float = Field(0.25, gt=0, le=1, description="A bridge raises this share of the planned amount")
+
+    @model_validator(mode="after")
+    def _multiple_range(self) -> Risk:
+        low, high = self.arr_multiple_low, self.arr_multiple_high
+        if (low is None) != (high is None):
+            raise ValueError("arr_multiple_high: give both ends of the ARR multiple range, or neither")
+        if low is not None and low > high:
+            raise ValueError("arr_multiple_high: must be at least arr_multiple_low")
+        return self
+
+    @property
+    def traction_priced(self) -> bool:
+        return self.arr_multiple_low is not None
+
+
+class Rounding(_Model):
+    """The legal-spreadsheet convention: prices rounded up to price_decimals, share counts rounded down."""
+
+    price_decimals: int = Field(5, ge=0, le=12)
+    shares: Literal["down"] = "down"
 
 
 class Scenario(_Model):
@@ -154,6 +182,16 @@ class Scenario(_Model):
     rounds: list[Event] = Field(default_factory=list)
     brand: Brand = Field(default_factory=Brand)
     risk: Risk = Field(default_factory=Risk)
+    rounding: Rounding | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _assume_equity(cls, data):
+        """No equity section but SAFEs, notes or priced rounds: answer on an assumed founder share count."""
+        if isinstance(data, dict) and data.get("equity") in (None, {}) and isinstance(data.get("rounds"), list):
+            if any(isinstance(r, dict) and r.get("kind") in EQUITY_KINDS for r in data["rounds"]):
+                return {**data, "equity": {"common_shares": ASSUMED_FOUNDER_SHARES, "assumed": True}}
+        return data
 
     @field_validator("rounds", mode="before")
     @classmethod
@@ -166,9 +204,20 @@ class Scenario(_Model):
 
     @model_validator(mode="after")
     def _equity_for_rounds(self) -> Scenario:
-        equity_events = [e for e in self.rounds if e.kind in ("safe", "priced")]
+        equity_events = [e for e in self.rounds if e.kind in EQUITY_KINDS]
         if equity_events and self.equity.common_shares + self.equity.unused_options <= 0:
-            raise ValueError("equity.common_shares must be positive when the scenario has SAFEs or priced rounds")
+            raise ValueError("equity.common_shares must be positive when the scenario has SAFEs, notes or rounds")
+        return self
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> Scenario:
+        """Holders, payouts and tables are keyed by event name, so two events cannot share one."""
+        seen: dict[str, int] = {}
+        for index in range(len(self.rounds)):
+            name = self.event_name(index)
+            if name in seen:
+                raise ValueError(f"rounds[{index}].name: {name!r} is already the name of rounds[{seen[name]}]")
+            seen[name] = index
         return self
 
     def event_name(self, index: int) -> str:
@@ -180,7 +229,7 @@ class Scenario(_Model):
         number = len(same_kind)
         if event.kind == "priced":
             return f"Series {chr(ord('A') + number - 1)}" if number <= 26 else f"Priced {number}"
-        return {"safe": "SAFE", "grant": "Grant", "credits": "Credits"}[event.kind] + f" {number}"
+        return f"{KIND_LABELS[event.kind]} {number}"
 
 
 def _field_path(loc: tuple) -> str:
@@ -201,6 +250,9 @@ def describe_validation_error(exc: ValidationError) -> str:
     path = _field_path(first["loc"])
     if message.startswith(("rounds[", "equity.")):
         return message
+    field, separator, rest = message.partition(": ")
+    if separator and field.isidentifier() and path != "scenario":
+        return f"{path}.{field}: {rest}"  # a validator that names the field inside the object it checks
     return f"{path}: {message}"
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from core.funding.model import (
     Compute,
@@ -16,7 +17,7 @@ from core.funding.model import (
     scenario_from_json,
     scenario_to_dict,
 )
-from db.engine import session_scope
+from db.engine import is_unique_violation, session_scope
 from db.models import FundingScenario, SavedEstimate
 
 MAX_NAME_LENGTH = 200
@@ -65,6 +66,18 @@ def save_scenario(name: str, scenario: Scenario | dict, overwrite: bool = True) 
     name = _clean_name(name)
     scenario = parse_scenario(scenario).model_copy(update={"name": name})
     payload = scenario_to_dict(scenario)
+    try:
+        _write(name, payload, overwrite)
+    except IntegrityError as error:  # another writer saved this name between our look-up and our insert
+        if not is_unique_violation(error):
+            raise
+        if not overwrite:
+            raise ScenarioError(f"name: a scenario called {name!r} already exists") from None
+        _write(name, payload, overwrite)  # its row is there now, so this save replaces it
+    return scenario
+
+
+def _write(name: str, payload: dict, overwrite: bool) -> None:
     with session_scope() as session:
         row = _row(session, name)
         if row is not None and not overwrite:
@@ -73,7 +86,6 @@ def save_scenario(name: str, scenario: Scenario | dict, overwrite: bool = True) 
             session.add(FundingScenario(name=name, payload=payload))
         else:
             row.payload = payload
-    return scenario
 
 
 def create_scenario(name: str, scenario: Scenario | dict) -> Scenario:
@@ -82,6 +94,15 @@ def create_scenario(name: str, scenario: Scenario | dict) -> Scenario:
 
 def rename_scenario(old: str, new: str) -> None:
     new = _clean_name(new)
+    try:
+        _rename(old, new)
+    except IntegrityError as error:  # another writer took the new name between our look-up and our update
+        if not is_unique_violation(error):
+            raise
+        raise ScenarioError(f"name: a scenario called {new!r} already exists") from None
+
+
+def _rename(old: str, new: str) -> None:
     with session_scope() as session:
         row = _require(session, old)
         if new != old and _row(session, new) is not None:

@@ -8,9 +8,9 @@ target_metadata = Base.metadata
 def run_migrations_online() -> None:
     connection = context.config.attributes.get("connection")
     if connection is None:
-        from db.engine import get_engine
+        from db.engine import get_engine, schema_transaction
 
-        with get_engine().begin() as own_connection:
+        with schema_transaction(get_engine()) as own_connection:  # the app's locks and SQLite foreign-key guard
             _run(own_connection)
     else:
         _run(connection)

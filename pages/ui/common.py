@@ -1,55 +1,40 @@
-"""What every page shares: the page list the router shows, page set-up, and the training progress bar."""
+"""What every page shares: the page list, page set-up, and the training progress bar."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
 import streamlit as st
 
-PAGES_DIR = Path(__file__).resolve().parent.parent
+from app import PAGES, PageEntry  # noqa: F401 - the page list lives beside the router; pages link through it
 
-
-@dataclass(frozen=True)
-class PageEntry:
-    path: str  # relative to the project root, where app.py (the router) lives
-    title: str
-    icon: str
-    section: str
-
-    @property
-    def url_path(self) -> str:
-        """The page's address under the app's URL: the file's name, or nothing for the home page."""
-        return "" if self is PAGES[0] else Path(self.path).stem
-
-
-# The router shows these in order; the first is the home page. Material icons: this browser draws no emoji.
-PAGES = (
-    PageEntry("pages/home.py", "Home", ":material/home:", "Plan"),
-    PageEntry("pages/funding.py", "Funding", ":material/savings:", "Plan"),
-    PageEntry("pages/gpu_budget.py", "GPU Budget", ":material/memory:", "Plan"),
-    PageEntry("pages/applications.py", "Applications", ":material/apps:", "Plan"),
-    PageEntry("pages/model_lab.py", "Model Lab", ":material/science:", "Proof"),
-    PageEntry("pages/live_demo.py", "Live Demo", ":material/draw:", "Proof"),
-)
 FUNDING_PAGE = "pages/funding.py"
 GPU_BUDGET_PAGE = "pages/gpu_budget.py"
 
 
-@st.cache_resource(show_spinner=False)
-def _database_ready(url: str) -> bool:
+# A plain set, not st.cache_resource, whose decorator reads this file's source with `inspect` at import.
+_ready_databases: set[str] = set()
+
+
+def _database_ready(url: str) -> None:
     from db.schema import database_is_current
 
     # A current SQLite database is used as it is, without importing SQLAlchemy or Alembic to check it.
-    if not database_is_current(url):
-        from db.engine import init_db
+    if url not in _ready_databases:
+        if not database_is_current(url):
+            from db.engine import init_db
 
-        init_db(url)
-    return True
+            init_db(url)
+        _ready_databases.add(url)
+
+
+# A phone-width screen (390 px) wraps a page's tab strip onto a second line instead of hiding tabs past the edge.
+PAGE_STYLE = """<style>
+[data-testid="stTabs"] [role="tablist"] { flex-wrap: wrap; row-gap: 0.25rem; }
+</style>"""
 
 
 def configure_page(title: str, layout: str = "wide") -> None:
     st.set_page_config(page_title=f"{title} · ModelRunway", layout=layout)
+    st.html(PAGE_STYLE)
 
 
 def ensure_database() -> None:

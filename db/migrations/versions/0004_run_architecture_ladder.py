@@ -1,14 +1,14 @@
 """training runs: model architecture and scaling-ladder membership
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0007
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0002"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

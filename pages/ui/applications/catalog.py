@@ -5,7 +5,8 @@ import plotly.express as px
 import streamlit as st
 
 from core.applications.catalog import LIST_FIELDS, feasibility
-from pages.ui.applications.shared import count, link_buttons, show_details
+from core.formatting import compact
+from pages.ui.applications.shared import FIELD_LABELS, link_buttons, show_details
 
 
 def show(shown: list[dict], all_scenarios: list[dict], weights, weights_line: str) -> None:
@@ -22,10 +23,12 @@ def show(shown: list[dict], all_scenarios: list[dict], weights, weights_line: st
             column_order=["feasibility_score", "name", "sector", "horizon", "typical_model", "typical_params",
                           "regulatory_risk", "privacy_risk", "explainability_need", "maturity", "data_availability",
                           "example_products"],
+            width="stretch",
             column_config={
+                **FIELD_LABELS,
                 "feasibility_score": st.column_config.ProgressColumn("Feasibility", min_value=0, max_value=100,
                                                                      format="%.0f"),
-                "typical_params": st.column_config.NumberColumn("Typical params", format="%.3g"),
+                "typical_params": st.column_config.NumberColumn("Typical parameters", format="compact"),
                 "data_availability": st.column_config.NumberColumn("Data (1-5)"),
             },
         )  # fmt: skip
@@ -57,7 +60,7 @@ def show(shown: list[dict], all_scenarios: list[dict], weights, weights_line: st
                 st.caption(f"{scenario['sector']} · {scenario['horizon']} · {scenario['maturity']}")
                 st.markdown(
                     f"Feasibility **{scenario['feasibility_score']:.0f}**/100 · "
-                    f"{count(scenario['typical_params'])} params · {scenario['typical_model']}"
+                    f"{compact(scenario['typical_params'])} params · {scenario['typical_model']}"
                 )
                 st.markdown(
                     f"Regulatory risk :{'red' if scenario['regulatory_risk'] == 'high' else 'orange' if scenario['regulatory_risk'] == 'medium' else 'green'}-badge[{scenario['regulatory_risk']}] "  # noqa: E501

@@ -5,7 +5,8 @@ import plotly.express as px
 import streamlit as st
 
 from core.applications.catalog import FIELDS, LIST_FIELDS, compute_budget, feasibility
-from pages.ui.applications.shared import money, radar
+from core.formatting import compact, money
+from pages.ui.applications.shared import FIELD_LABELS, radar
 
 
 def show(by_name: dict[str, dict], shown: list[dict], weights) -> None:
@@ -27,13 +28,14 @@ def show(by_name: dict[str, dict], shown: list[dict], weights) -> None:
             }
             for field in LIST_FIELDS:
                 column[field] = "; ".join(column[field])
-            column["typical_params"] = f"{scenario['typical_params']:.3g}"
-            column["training_tokens"] = f"{scenario['training_tokens']:.3g}"
+            column["typical_params"] = compact(scenario["typical_params"])
+            column["training_tokens"] = compact(scenario["training_tokens"])
             column["feasibility_score"] = f"{scenario['feasibility_score']:.0f}"
-            column["training_cost_usd"] = money(budget["training_cost_usd"])
-            column["serving_monthly_usd"] = money(budget["serving_monthly_usd"])
+            ok = budget["status"] == "ok"
+            column["training_cost_usd"] = money(budget["training_cost_usd"]) if ok else "pick a GPU"
+            column["serving_monthly_usd"] = money(budget["serving_monthly_usd"]) if ok else "pick a GPU"
             rows[scenario["name"]] = column
-        st.dataframe(pd.DataFrame(rows).astype(str), width="stretch")
+        st.dataframe(pd.DataFrame(rows).astype(str).rename(index=FIELD_LABELS), width="stretch")
         cols = st.columns(2)
         cols[0].plotly_chart(radar(chosen), width="stretch")
         compared = pd.DataFrame(

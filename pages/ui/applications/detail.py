@@ -4,7 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from core.applications.catalog import CRITERION_HELP, compute_budget, feasibility
-from pages.ui.applications.shared import count, link_buttons, money, radar
+from core.formatting import compact, money
+from pages.ui.applications.shared import link_buttons, radar
 
 
 def show(by_name: dict[str, dict], shown: list[dict], weights, weights_line: str) -> None:
@@ -25,16 +26,25 @@ def show(by_name: dict[str, dict], shown: list[dict], weights, weights_line: str
         budget = compute_budget(scenario)
         metrics = st.columns(4)
         metrics[0].metric("Feasibility", f"{result['score']:.0f} / 100", help=f"Weights: {weights_line}")
-        metrics[1].metric("Typical model size", f"{count(scenario['typical_params'])} params")
-        metrics[2].metric(
-            "Training compute",
-            money(budget["training_cost_usd"]),
-            help=f"{budget['training_flops']:.3g} FLOPs = 6 × {scenario['typical_params']:.3g} params × "
-            f"{scenario['training_tokens']:.3g} tokens; {budget['gpu_hours']:,.0f} {budget['gpu']} GPU-hours at "
-            f"${budget['price_per_hour_usd']:.2f}/h ({budget['method']}); range "
-            f"{money(budget['training_cost_usd_low'])}–{money(budget['training_cost_usd_high'])}",
-        )
-        metrics[3].metric("Serving", f"{money(budget['serving_monthly_usd'])}/month", help=budget["serving_note"])
+        metrics[1].metric("Typical model size", f"{compact(scenario['typical_params'])} params")
+        if budget["status"] == "ok":
+            metrics[2].metric(
+                "Training compute",
+                money(budget["training_cost_usd"]),
+                help=f"{budget['training_flops']:.3g} FLOPs (6 × {scenario['typical_params']:.3g} params × "
+                f"{scenario['training_tokens']:.3g} tokens, plus attention); {budget['gpu_hours']:,.0f} "
+                f"{budget['gpu']} GPU-hours at ${budget['price_per_hour_usd']:.2f}/h ({budget['method']}); range "
+                f"{money(budget['training_cost_usd_low'])}–{money(budget['training_cost_usd_high'])}",
+            )
+            metrics[3].metric(
+                "Serving", f"{money(budget['serving_monthly_usd'])}/month",
+                help=f"{budget['serving_note']}; range {money(budget['serving_monthly_usd_low'])}–"
+                f"{money(budget['serving_monthly_usd_high'])}",
+            )  # fmt: skip
+        else:
+            metrics[2].metric("Training compute", "pick a GPU")
+            metrics[3].metric("Serving", "pick a GPU")
+            st.warning(budget["message"])
         link_buttons(scenario, "detail")
 
         left, right = st.columns(2)
@@ -53,15 +63,20 @@ def show(by_name: dict[str, dict], shown: list[dict], weights, weights_line: str
         with right:
             st.plotly_chart(radar([scenario]), width="stretch")
             breakdown = pd.DataFrame(result["breakdown"])
-            breakdown["rule"] = breakdown["criterion"].map(CRITERION_HELP)
             st.dataframe(
-                breakdown[["label", "points", "weight", "weight_share", "contribution", "rule"]],
+                breakdown[["label", "points", "weight", "weight_share", "contribution"]],
                 hide_index=True,
+                width="stretch",
                 column_config={
                     "label": "Criterion",
+                    "weight": st.column_config.NumberColumn("Weight", format="%g"),
                     "points": st.column_config.NumberColumn("Points (1-5)", format="%.2f"),
                     "weight_share": st.column_config.NumberColumn("Share of weight", format="percent"),
                     "contribution": st.column_config.NumberColumn("Adds to score", format="%.1f"),
                 },
             )
-            st.caption("Score = 100 × Σ weight × (points − 1) / 4 ÷ Σ weight.")
+            st.caption(
+                "Score = 100 × Σ weight × (points − 1) / 4 ÷ Σ weight. Points: "
+                + "; ".join(f"{row['label']}: {CRITERION_HELP[row['criterion']]}" for row in result["breakdown"])
+                + "."
+            )

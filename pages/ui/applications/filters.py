@@ -46,12 +46,15 @@ def show() -> Selection:
 
     all_scenarios = list_scenarios()
     sectors = sorted({s["sector"] for s in all_scenarios})
-    cols = st.columns([2, 2, 1, 1, 2])
+    # Two rows, so every box is wide enough to read its placeholder and its chips at 1400 px.
+    cols = st.columns(2)
     search = cols[0].text_input("Search", key="app_search", placeholder="e.g. GDPR, fraud, Whisper")
-    chosen_sectors = cols[1].multiselect("Sector", sectors, key="app_sectors")
-    chosen_horizons = cols[2].multiselect("Horizon", HORIZONS, key="app_horizons")
-    chosen_risks = cols[3].multiselect("Regulatory risk", RISK_LEVELS, key="app_risks")
-    chosen_maturities = cols[4].multiselect("Maturity", MATURITY_LEVELS, key="app_maturities")
+    chosen_sectors = cols[1].multiselect("Sector", sectors, key="app_sectors", placeholder="All sectors")
+    cols = st.columns(3)
+    chosen_horizons = cols[0].multiselect("Horizon", HORIZONS, key="app_horizons", placeholder="Any horizon")
+    chosen_risks = cols[1].multiselect("Regulatory risk", RISK_LEVELS, key="app_risks", placeholder="Any risk")
+    chosen_maturities = cols[2].multiselect("Maturity", MATURITY_LEVELS, key="app_maturities",
+                                            placeholder="Any maturity")  # fmt: skip
     shown = rank(
         filter_scenarios(all_scenarios, search, chosen_sectors, chosen_horizons, chosen_risks, chosen_maturities),
         weights,

@@ -6,16 +6,30 @@ import streamlit as st
 from core.applications.catalog import CRITERIA, criterion_scores, funding_query, gpu_budget_query
 from pages.ui.common import FUNDING_PAGE, GPU_BUDGET_PAGE
 
-
-def money(value: float) -> str:
-    return f"${value:,.0f}" if value >= 100 else f"${value:,.2f}"
-
-
-def count(value: float) -> str:
-    for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if value >= size:
-            return f"{value / size:.3g} {suffix}"
-    return f"{value:.3g}"
+# Human labels (with units) for the catalog's fields wherever a table shows them.
+FIELD_LABELS = {
+    "feasibility_score": "Feasibility (0-100)",
+    "training_cost_usd": "Training cost",
+    "serving_monthly_usd": "Serving per month",
+    "name": "Application",
+    "sector": "Sector",
+    "horizon": "Horizon",
+    "tasks": "Tasks",
+    "description": "Description",
+    "typical_model": "Typical model",
+    "typical_params": "Typical parameters",
+    "training_tokens": "Training tokens",
+    "data_needs": "Data needs",
+    "data_availability": "Data availability (1-5)",
+    "compute_profile": "Compute profile",
+    "regulatory_risk": "Regulatory risk",
+    "regulations": "Regulations",
+    "privacy_risk": "Privacy risk",
+    "explainability_need": "Explainability need",
+    "maturity": "Market maturity",
+    "example_products": "Example products",
+    "key_risks": "Key risks",
+}
 
 
 def show_details(name: str) -> None:
@@ -49,8 +63,9 @@ def radar(scenarios: list[dict]) -> go.Figure:
         points = list(criterion_scores(scenario).values())
         figure.add_scatterpolar(r=points + points[:1], theta=labels + labels[:1], fill="toself", name=scenario["name"])
     figure.update_layout(
-        polar={"radialaxis": {"range": [0, 5], "tickvals": [1, 2, 3, 4, 5]}},
+        polar={"radialaxis": {"range": [0, 5], "tickvals": [1, 2, 3, 4, 5]}, "domain": {"x": [0.12, 0.88]}},
         title="Criterion points (1 = hard for a startup, 5 = easy)",
         legend={"orientation": "h"},
+        margin={"l": 90, "r": 90, "t": 80, "b": 40},  # room for the axis labels left and right of the circle
     )
     return figure

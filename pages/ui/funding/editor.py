@@ -1,54 +1,74 @@
-"""Funding: pick a saved or example scenario, and the form that edits every field of the draft."""
-
-import math
+"""Funding: pick a saved or example scenario (the box always shows what is loaded), put imported compute costs into
+the scenario the user chooses, and the form that edits every field of the draft."""
 
 import pandas as pd
 import streamlit as st
 
 from core.funding import store as store
 from core.funding.analysis import analyze
-from core.funding.model import ScenarioError, parse_scenario, scenario_to_dict
-from pages.ui.funding.draft import set_draft
-
-EVENT_COLUMNS = ["kind", "name", "month", "amount", "post_money_cap", "discount", "pre_money", "pool_target"]
-EVENT_COLUMNS += ["months_valid"]
-ROLE_COLUMNS = ["role", "headcount", "monthly_cost", "start_month"]
-
-
-def none_if_nan(value):
-    if value is None:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, str) and not value.strip():
-        return None
-    return value
-
-
-def rows_from_editor(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
-    rows = []
-    for record in frame.to_dict("records"):
-        row = {key: none_if_nan(record.get(key)) for key in columns}
-        if all(value is None for value in row.values()):
-            continue
-        rows.append({key: value for key, value in row.items() if value is not None})
-    return rows
-
-
-def pct(value: float | None) -> float:
-    return 100.0 * (value or 0.0)
+from core.funding.model import EVENT_KINDS, ScenarioError, parse_scenario, scenario_to_dict
+from pages.ui.funding.draft import payload_for, put_import_into, set_draft
+from pages.ui.funding.format import md, money
+from pages.ui.funding.tables import (
+    EVENT_COLUMNS,
+    FLAG_COLUMNS,
+    ROLE_COLUMNS,
+    events_frame,
+    events_from_editor,
+    pct,
+    rows_from_editor,
+)
 
 
 def show_source_picker(saved_names: list[str], example_payloads: dict) -> None:
+    """The Start-from box: what is loaded now, and the saved and example scenarios to load instead."""
+    loaded = st.session_state.get("funding_loaded", "Example: Seed VC")
+    sources = [f"Saved: {name}" for name in saved_names] + [f"Example: {name}" for name in example_payloads]
+    if loaded not in sources:
+        sources.insert(0, loaded)
+    if "funding_source_next" in st.session_state:
+        st.session_state["funding_source"] = st.session_state.pop("funding_source_next")
+    if st.session_state.get("funding_source") not in sources:
+        st.session_state["funding_source"] = loaded
     with st.container(border=True):
         cols = st.columns([3, 1])
-        sources = [f"Saved: {name}" for name in saved_names] + [f"Example: {name}" for name in example_payloads]
-        choice = cols[0].selectbox("Start from", sources, key="funding_source")
-        if cols[1].button("Load", width="stretch"):
-            if choice.startswith("Saved: "):
-                set_draft(scenario_to_dict(store.load_scenario(choice.removeprefix("Saved: "))), f"Loaded {choice}.")
-            else:
-                set_draft(example_payloads[choice.removeprefix("Example: ")], f"Loaded {choice}.")
+        choice = cols[0].selectbox("Start from", sources, key="funding_source", help="Shows what is loaded now.")
+        if cols[1].button("Load", width="stretch", disabled=choice == loaded):
+            draft = st.session_state["funding_draft"]
+            set_draft(payload_for(choice, draft, example_payloads), f"Loaded {choice}.", source=choice)
+            st.rerun()
+
+
+def show_import_box(draft: dict, saved_names: list[str], example_payloads: dict) -> None:
+    """Compute costs from a link wait here until the user picks the scenario they go into."""
+    pending = st.session_state.get("funding_import")
+    if not pending:
+        return
+    current = f"Current draft: {draft.get('name', 'Scenario')}"
+    targets = [current] + [f"Saved: {n}" for n in saved_names] + [f"Example: {n}" for n in example_payloads]
+    with st.container(border=True):
+        st.markdown(f"**Compute costs from {md(pending['label'])}** are ready to import.")
+        target = st.selectbox("Put them into", targets, key="funding_import_target")
+        cols = st.columns([1, 1, 4])
+        if cols[0].button("Import", type="primary"):
+            source = "Draft" if target == current else target
+            try:
+                payload = put_import_into(pending, payload_for(source, draft, example_payloads))
+                parse_scenario(payload)
+            except ScenarioError as exc:
+                st.error(f"Compute costs were not imported. {exc}")
+                return
+            del st.session_state["funding_import"]
+            compute = payload["costs"]["compute"]
+            note = (
+                f"Compute costs from {pending['label']} imported into {payload['name']}: training "
+                f"{money(compute.get('training_cost_usd', 0))} over {compute.get('training_months', 1)} month(s), "
+                f"serving {money(compute.get('serving_monthly_usd', 0))} a month."
+            )
+            set_draft(payload, note)
+            st.rerun()
+        if cols[1].button("Dismiss"):
+            del st.session_state["funding_import"]
             st.rerun()
 
 
@@ -67,21 +87,24 @@ def show_editor(draft: dict, version: int) -> None:
         start_month = row[1].text_input("Month 0 (YYYY-MM)", value=draft.get("start_month") or "")
         horizon = row[2].number_input("Horizon (months)", 1, 600, int(draft.get("horizon_months", 60)))
         cash = row[3].number_input("Starting cash ($)", min_value=0.0, value=float(draft.get("cash", 0)), step=1e4)
-        st.markdown("**Equity**")
-        row = st.columns(3)
+        st.markdown("**Equity** (all of it counts in the post-money SAFE's Company Capitalization)")
+        row = st.columns(5)
         common = row[0].number_input(
             "Common shares (incl. issued & promised options)", 0, None, int(equity.get("common_shares", 0))
         )
         founders = row[1].number_input(
             "of which founders", 0, None, int(equity.get("founder_shares", equity.get("common_shares", 0)))
         )
-        unused = row[2].number_input("Unissued option pool", 0, None, int(equity.get("unused_options", 0)))
-        st.markdown("**Team** (loaded monthly cost per head; hiring month)")
+        issued = row[2].number_input("of which issued options", 0, None, int(equity.get("issued_options", 0)))
+        promised = row[3].number_input("of which promised options", 0, None, int(equity.get("promised_options", 0)))
+        unused = row[4].number_input("Unissued option pool", 0, None, int(equity.get("unused_options", 0)))
+        st.markdown("**Team**")
         team_frame = st.data_editor(
-            pd.DataFrame(costs.get("team", []), columns=ROLE_COLUMNS),
+            pd.DataFrame(costs.get("team", []), columns=list(ROLE_COLUMNS)),
             num_rows="dynamic",
             width="stretch",
             key=f"funding_team_{version}",
+            column_config={key: label for key, label in ROLE_COLUMNS.items()},
         )
         st.markdown("**Compute** (or import a saved GPU-budget estimate below)")
         row = st.columns(6)
@@ -106,19 +129,24 @@ def show_editor(draft: dict, version: int) -> None:
         )
         margin = row[3].number_input("Gross margin (%)", 0.0, 100.0, pct(revenue.get("gross_margin", 1.0)))
         st.markdown(
-            "**Funding events**: kind = safe (amount, post_money_cap and/or discount), priced (amount, pre_money, "
-            "pool_target as a fraction of post-money), grant (amount), credits (amount, months_valid; pay compute only)"
+            "**Funding events**: a SAFE (post-money or pre-money cap, discount, MFN), a convertible note (cap, "
+            "discount, interest, maturity), a priced round (pre-money or price per share, investors, pool target, "
+            "preference terms), options granted from the pool, a grant, or cloud credits (pay compute only). "
+            "Fill only the columns the kind uses."
         )
-        events_frame = st.data_editor(
-            pd.DataFrame(draft.get("rounds", []), columns=EVENT_COLUMNS),
+        config = {key: label for key, label in EVENT_COLUMNS.items()}
+        config["kind"] = st.column_config.SelectboxColumn(EVENT_COLUMNS["kind"], options=list(EVENT_KINDS))
+        config["on_maturity"] = st.column_config.SelectboxColumn(
+            EVENT_COLUMNS["on_maturity"], options=["repay", "convert"]
+        )
+        for flag in FLAG_COLUMNS:
+            config[flag] = st.column_config.CheckboxColumn(EVENT_COLUMNS[flag])
+        events = st.data_editor(
+            events_frame(draft.get("rounds", [])),
             num_rows="dynamic",
             width="stretch",
             key=f"funding_events_{version}",
-            column_config={
-                "kind": st.column_config.SelectboxColumn(options=["safe", "priced", "grant", "credits"]),
-                "discount": st.column_config.NumberColumn(help="0.2 = 20% off the round price"),
-                "pool_target": st.column_config.NumberColumn(help="0.10 = 10% of post-money"),
-            },
+            column_config=config,
         )
         st.markdown("**Brand and risk**")
         row = st.columns(4)
@@ -133,6 +161,13 @@ def show_editor(draft: dict, version: int) -> None:
         delay = row[1].number_input("Mean raise delay (months)", 0.0, 36.0, float(risk.get("delay_mean_months", 2)))
         fail = row[2].number_input("Chance a raise fails (%)", 0.0, 100.0, pct(risk.get("raise_fail_probability", 0)))
         multiple = row[3].number_input("Exit at ARR ×", 0.0, 200.0, float(risk.get("exit_arr_multiple", 10)))
+        st.markdown("**Traction and rounding** (leave the ARR multiples blank for valuations as planned)")
+        row = st.columns(4)
+        arr_low = row[0].number_input("Investors pay at least ARR ×", 0.0, 1000.0, risk.get("arr_multiple_low"))
+        arr_high = row[1].number_input("and at most ARR ×", 0.0, 1000.0, risk.get("arr_multiple_high"))
+        rounding = draft.get("rounding")
+        legal = row[2].checkbox("Round like a legal spreadsheet", value=rounding is not None)
+        decimals = row[3].number_input("Price decimals (rounded up)", 0, 12, (rounding or {}).get("price_decimals", 5))
         applied = st.form_submit_button("Apply", type="primary")
 
     if applied:
@@ -157,6 +192,8 @@ def show_editor(draft: dict, version: int) -> None:
                     "common_shares": int(common),
                     "unused_options": int(unused),
                     "founder_shares": int(founders),
+                    "issued_options": int(issued),
+                    "promised_options": int(promised),
                 },
                 "costs": {
                     "team": rows_from_editor(team_frame, ROLE_COLUMNS),
@@ -164,7 +201,7 @@ def show_editor(draft: dict, version: int) -> None:
                     "other": other,
                 },
                 "revenue": {"mrr": mrr, "monthly_growth": growth / 100, "gross_margin": margin / 100},
-                "rounds": rows_from_editor(events_frame, EVENT_COLUMNS),
+                "rounds": events_from_editor(events),
                 "brand": {"valuation_premium": premium / 100, "growth_uplift": uplift / 100},
                 "risk": {
                     **risk,
@@ -174,12 +211,16 @@ def show_editor(draft: dict, version: int) -> None:
                     "delay_mean_months": delay,
                     "raise_fail_probability": fail / 100,
                     "exit_arr_multiple": multiple,
+                    "arr_multiple_low": arr_low or None,
+                    "arr_multiple_high": arr_high or None,
                 },
             }
+            if legal:
+                candidate["rounding"] = {"price_decimals": int(decimals), "shares": "down"}
             scenario = parse_scenario(candidate)
             analyze(scenario, risk_paths=0)
         except ScenarioError as exc:
             st.error(f"Scenario not changed. {exc}")
         else:
-            set_draft(scenario_to_dict(scenario), "Scenario updated.")
+            set_draft(scenario_to_dict(scenario), "Scenario updated.")  # the Start-from box now says "edited"
             st.rerun()

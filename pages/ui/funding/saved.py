@@ -3,7 +3,16 @@
 import streamlit as st
 
 from core.funding import store as store
-from core.funding.model import ScenarioError
+from core.funding.model import ScenarioError, parse_scenario, scenario_to_dict
+
+
+def already_saved(name: str, draft: dict) -> bool:
+    """The saved scenario called `name` is this very draft."""
+    try:
+        stored = scenario_to_dict(store.load_scenario(name))
+        return stored == scenario_to_dict(parse_scenario({**draft, "name": name}))
+    except ScenarioError:
+        return False
 
 
 def show(draft: dict, saved_names: list[str]) -> None:
@@ -11,13 +20,17 @@ def show(draft: dict, saved_names: list[str]) -> None:
         save_name = st.text_input("Save the current draft as", value=draft.get("name", "Scenario"))
         overwrite = st.checkbox("Replace a saved scenario with this name")
         if st.form_submit_button("Save"):
-            try:
-                store.save_scenario(save_name, draft, overwrite=overwrite)
-            except ScenarioError as exc:
-                st.error(f"Nothing saved. {exc}")
+            if save_name.strip() in saved_names and already_saved(save_name.strip(), draft):
+                # Enter in the name box submitted the form already; clicking Save after it is no clash.
+                st.success(f"{save_name.strip()!r} is saved as it is.")
             else:
-                st.session_state["funding_note"] = f"Saved {save_name.strip()!r}."
-                st.rerun()
+                try:
+                    store.save_scenario(save_name, draft, overwrite=overwrite)
+                except ScenarioError as exc:
+                    st.error(f"Nothing saved. {exc}")
+                else:
+                    st.session_state["funding_note"] = f"Saved {save_name.strip()!r}."
+                    st.rerun()
     if saved_names:
         target = st.selectbox("Saved scenario", saved_names, key="funding_target")
         row = st.columns([2, 1, 1, 1])

@@ -15,7 +15,12 @@ def show(catalog_rows: list[dict], gpu_names: list[str]) -> None:
     )
     spec_fields = [
         ("bf16_dense_tflops", "Dense BF16/FP16 TFLOP/s"), ("fp32_tflops", "FP32 TFLOP/s"), ("memory_gb", "Memory GB"),
-        ("bandwidth_tbs", "Bandwidth TB/s"), ("tdp_w", "TDP W"), ("price_per_hour_usd", "Price $/GPU-hour"),
+        ("bandwidth_tbs", "Bandwidth TB/s"), ("tdp_w", "TDP W"),
+    ]  # fmt: skip
+    link_and_price_fields = [
+        ("nvlink_gbs", "NVLink GB/s (both ways)"), ("ib_gbs", "Network GB/s per GPU"),
+        ("price_per_hour_usd", "On-demand $/GPU-hour"), ("price_reserved_per_hour_usd", "Reserved $/GPU-hour"),
+        ("price_spot_per_hour_usd", "Spot $/GPU-hour"),
     ]  # fmt: skip
 
     def _spec_form(form_key: str, values: dict, submit_label: str) -> dict | None:
@@ -25,11 +30,19 @@ def show(catalog_rows: list[dict], gpu_names: list[str]) -> None:
                 "name": cols[0].text_input("Name", values.get("name", ""), key=f"{form_key}_name"),
                 "vendor": cols[1].text_input("Vendor", values.get("vendor", ""), key=f"{form_key}_vendor"),
             }
-            cols = st.columns(len(spec_fields))
-            for column, (field, label) in zip(cols, spec_fields, strict=True):
-                entered[field] = column.number_input(
-                    label, value=values.get(field), step=0.1, format="%.3f", key=f"{form_key}_{field}"
-                )
+            for fields in (spec_fields, link_and_price_fields):
+                cols = st.columns(len(fields))
+                for column, (field, label) in zip(cols, fields, strict=True):
+                    entered[field] = column.number_input(
+                        label, value=values.get(field), step=0.1, format="%.3f", key=f"{form_key}_{field}"
+                    )
+            entered["precisions"] = st.text_input(
+                "Tensor-core formats (comma-separated, e.g. fp32,fp16,bf16,fp8)", values.get("precisions") or "",
+                key=f"{form_key}_precisions",
+            )  # fmt: skip
+            entered["price_tiers_note"] = st.text_input(
+                "Reserved and spot price source", values.get("price_tiers_note") or "", key=f"{form_key}_tiers_note"
+            )
             cols = st.columns(2)
             entered["price_note"] = cols[0].text_input(
                 "Price source", values.get("price_note") or "", key=f"{form_key}_price_note"

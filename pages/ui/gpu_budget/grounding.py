@@ -55,14 +55,16 @@ def show() -> None:
         },
     )
     fits = [
-        f"{GENERATION_LABELS[name]}: MFU ≈ {math.exp(rule.intercept):.1%} × (N/10B)^{rule.slope:.3f}, band "
+        f"{GENERATION_LABELS[name]}: MFU ≈ {math.exp(rule.intercept):.1%} × (S/10B)^{rule.slope:.3f}, band "
         f"×{rule.low_ratio:.2f}–×{rule.high_ratio:.2f} ({rule.source})"
         for name, rule in mfu_rules().items()
     ]
     st.caption(
-        "Effective MFU = 6·N·D ÷ (reported GPU-hours × dense BF16 peak); model-card GPU-hours include restarts and "
-        "evaluation, so it sits below what papers quote. Defaults: " + "; ".join(fits) + "."
+        "Effective MFU = training FLOPs (6·N·D plus attention at the run's context) ÷ (reported GPU-hours × dense "
+        "BF16 peak); model-card GPU-hours include restarts and evaluation, so it sits below what papers quote. "
+        "Defaults (S = parameters, √(active × total) for a mixture of experts): " + "; ".join(fits) + "."
     )
+    _scores()
 
     choices = {
         f"Published: {run.model} on {run.gpu} ({effective_mfu(run):.1%})": effective_mfu(run)
@@ -85,3 +87,28 @@ def show() -> None:
     cols[2].button("Back to the default", on_click=_reset_mfu, key="ground_reset")
     if state.get("budget_mfu_pct"):
         st.success(f"The Training tab now uses MFU {state['budget_mfu_pct']:.2f}%.")
+
+
+def _scores() -> None:
+    """How far the defaults land on runs they were not fitted to: leave-one-out, and the held-out file."""
+    from core.compute.holdout import score
+    from core.compute.mfu import leave_one_out_summary
+
+    loo, held = leave_one_out_summary(), score()
+    cols = st.columns(4)
+    cols[0].metric("Leave-one-out median error", f"{loo['median_abs_error']:.0%}",
+                   help=f"each of {loo['runs']} fitted runs predicted by a fit without it; worst "
+                   f"{loo['max_abs_error']:.0%}")  # fmt: skip
+    cols[1].metric("Held-out median error", f"{held['median_abs_error']:.0%}", help="goal: at most 15%")
+    cols[2].metric("Held-out worst error", f"{held['max_abs_error']:.0%}", help="goal: at most 40%")
+    cols[3].metric("Held-out runs inside the band", f"{held['band_coverage']:.0%}", help="goal: at least 80%")
+    table = pd.DataFrame(held["runs"])[["model", "gpu", "reported_gpu_hours", "estimated_gpu_hours", "error",
+                                        "inside_band", "source"]]  # fmt: skip
+    st.dataframe(
+        table, hide_index=True,
+        column_config={"error": st.column_config.NumberColumn("error", format="percent"),
+                       "reported_gpu_hours": st.column_config.NumberColumn(format="%,.0f"),
+                       "estimated_gpu_hours": st.column_config.NumberColumn(format="%,.0f")},
+    )  # fmt: skip
+    st.caption("Held-out runs (db/seed_data/published_runs_holdout.csv) are estimated with defaults only: parameters, "
+               "tokens and GPU. The fit never reads that file.")  # fmt: skip

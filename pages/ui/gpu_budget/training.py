@@ -1,4 +1,5 @@
-"""GPU Budget, Training tab: 6·N·D FLOPs at a learned MFU, its cost, energy, memory and the charts around it."""
+"""GPU Budget, Training tab: FLOPs from the model's shape at a fitted MFU, a parallel layout that fits, its cost,
+energy and wall-clock time with their bands, and the charts around them."""
 
 from typing import NamedTuple
 
@@ -7,183 +8,211 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from core.compute.estimate import (
+    DEFAULT_OVERHEADS,
+    MODES,
     PRECISIONS,
+    RECOMPUTE_CHOICES,
     EstimateInputError,
     TrainingInputs,
     cost_by_gpu,
     estimate_training,
     gpus_vs_days,
     mfu_sweep,
-    params_from_architecture,
 )
+from core.compute.gpus import PRICE_TIERS
+from core.compute.parallelism import usable_gb
+from core.formatting import compact, duration, gigabytes, money, money_range
+from pages.ui.gpu_budget import layout as layout_charts
+from pages.ui.gpu_budget import model as model_picker
 
-MEMORY_COLOURS = ["#636efa", "#ef553b", "#00cc96", "#ab63fa"]
+PRICING_LABELS = {"on_demand": "On-demand", "reserved": "Reserved (1-year)", "spot": "Spot"}
+KNOB_LABELS = {"checkpoint_overhead": "Checkpointing %", "failure_overhead": "Failures and restarts %",
+               "eval_overhead": "Evaluation %"}  # fmt: skip
 
 
 class TrainingTab(NamedTuple):
-    params: float
-    active_b: float
+    model: model_picker.Model | None
     inputs: TrainingInputs | None
     result: dict | None
 
+    @property
+    def params(self) -> float:
+        return self.model.params if self.model else 0.0
 
-def show(catalog: list, gpu_names: list[str]) -> TrainingTab:
-    training, training_inputs = None, None
-    cols = st.columns(4)
-    size_from = cols[0].radio("Model size from", ["Parameter count", "Architecture"], key="budget_size_from")
-    if size_from == "Architecture":
-        arch = st.columns(4)
-        layers = arch[0].number_input("Layers", min_value=1, step=1, key="budget_layers")
-        hidden = arch[1].number_input("Width (hidden size)", min_value=64, step=64, key="budget_hidden")
-        vocab = arch[2].number_input("Vocabulary", min_value=1, step=1000, key="budget_vocab")
-        context = arch[3].number_input("Context length", min_value=1, step=512, key="budget_context")
-        params = params_from_architecture(int(layers), int(hidden), int(vocab), int(context))
-        cols[1].metric("Parameters N", f"{params / 1e9:,.2f} B", help="12·L·h² + 13·L·h + (V + s)·h")
-    else:
-        layers = hidden = None
-        params = cols[1].number_input("Parameters (billions)", step=1.0, format="%.3f", key="budget_params_b") * 1e9
-        context = cols[2].number_input("Context length", min_value=1, step=512, key="budget_context")
-    active_b = cols[3].number_input(
-        "Active parameters (billions, MoE; 0 = dense)", min_value=0.0, step=1.0, format="%.3f", key="budget_active_b"
-    )
+
+def _auto(value):
+    return None if value in ("auto", 0, 0.0, None) else value
+
+
+def _inputs(model: model_picker.Model, catalog: list, gpu_names: list[str]) -> TrainingInputs | None:
     cols = st.columns(4)
     tokens_b = cols[0].number_input(
-        "Training tokens (billions; 0 = 20 per parameter)", min_value=0.0, step=100.0, key="budget_tokens_b",
-        help="Hoffmann et al. 2022: about 20 tokens per parameter is compute-optimal",
+        "Training tokens (billions; 0 = default)", min_value=0.0, step=100.0, key="budget_tokens_b",
+        help="Default: 20 per parameter (Hoffmann et al. 2022, compute-optimal); 100 M to fine-tune",
     )  # fmt: skip
-    cols[0].caption(f"Compute-optimal: {20 * params / 1e9:,.0f} B tokens")
+    cols[0].caption(f"Compute-optimal: {compact(20 * model.params)} tokens")
     gpu_name = cols[1].selectbox("GPU", gpu_names, key="budget_gpu")
     gpu_count = cols[2].number_input("GPU count (0 = suggest)", min_value=0, step=8, key="budget_gpus")
-    precision = cols[3].selectbox("Precision", PRECISIONS, key="budget_precision")
+    mode = cols[3].selectbox("Mode", MODES, key="budget_mode", help="full training, or LoRA / QLoRA fine-tuning")
     cols = st.columns(4)
-    mfu_pct = cols[0].number_input(
-        "MFU % (empty = default for this GPU)", min_value=0.0, max_value=100.0, step=1.0, key="budget_mfu_pct"
+    precision = cols[0].selectbox("Precision", PRECISIONS, key="budget_precision")
+    pricing = cols[1].selectbox("Pricing", PRICE_TIERS, key="budget_pricing", format_func=PRICING_LABELS.get)
+    mfu_pct = cols[2].number_input(
+        "MFU % (empty = fitted default)", min_value=0.0, max_value=100.0, step=1.0, key="budget_mfu_pct"
     )
-    price = cols[1].number_input("Price per GPU-hour $ (empty = catalog)", min_value=0.0, step=0.1, key="budget_price")
-    pue = cols[2].number_input("PUE", min_value=1.0, step=0.05, key="budget_pue")
-    carbon = cols[3].number_input("Grid kg CO₂ per kWh", min_value=0.0, step=0.01, key="budget_carbon")
-
+    price = cols[3].number_input("Price per GPU-hour $ (empty = catalog)", min_value=0.0, step=0.1, key="budget_price")
+    with st.expander("Parallelism, overheads and energy"):
+        cols = st.columns(5)
+        zero = cols[0].selectbox("ZeRO stage", ["auto", 0, 1, 2, 3], key="budget_zero")
+        tensor = cols[1].selectbox("Tensor parallel", ["auto", 1, 2, 4, 8], key="budget_tp")
+        pipeline = cols[2].number_input("Pipeline stages (0 = auto)", min_value=0, step=1, key="budget_pp")
+        recompute = cols[3].selectbox("Activation recomputation", RECOMPUTE_CHOICES, key="budget_recompute")
+        context = cols[4].number_input("Context (0 = model's)", min_value=0, step=512, key="budget_context")
+        cols = st.columns(5)
+        batch_m = cols[0].number_input(
+            "Global batch, M tokens (0 = by size)", min_value=0.0, step=0.5, key="budget_global_batch_m"
+        )
+        knobs = {
+            knob: cols[1 + index].number_input(
+                KNOB_LABELS[knob], min_value=0.0, max_value=100.0, step=1.0, key=f"budget_{knob}_pct",
+                help=f"default {DEFAULT_OVERHEADS[knob]:.0%}: the share the published runs already carry",
+            ) / 100
+            for index, knob in enumerate(DEFAULT_OVERHEADS)
+        }  # fmt: skip
+        ablation = cols[4].number_input(
+            "Experiments before the run (× it)", min_value=0.0, step=0.1, key="budget_ablation",
+            help="Epoch AI (Cottier et al. 2024): development compute is about 1.2–4× the final run",
+        )  # fmt: skip
+        cols = st.columns(3)
+        target_days = cols[0].number_input("Target days (suggested count)", min_value=1.0, key="budget_target_days")
+        pue = cols[1].number_input("PUE", min_value=1.0, step=0.05, key="budget_pue")
+        carbon = cols[2].number_input("Grid kg CO₂ per kWh", min_value=0.0, step=0.01, key="budget_carbon")
+    gpu = next((spec for spec in catalog if spec.name == gpu_name), None)
     try:
-        gpu = next(spec for spec in catalog if spec.name == gpu_name)
-        training_inputs = TrainingInputs(
-            params=params, gpu=gpu, active_params=active_b * 1e9 or None, tokens=tokens_b * 1e9 or None,
-            gpus=int(gpu_count) or None, precision=precision, mfu=mfu_pct / 100 if mfu_pct else None,
-            price_per_hour=price, pue=pue, carbon_kg_per_kwh=carbon, context=int(context),
-            layers=int(layers) if layers else None, hidden=int(hidden) if hidden else None,
+        return TrainingInputs(
+            params=None if model.architecture else model.params, architecture=model.architecture,
+            active_params=None if model.architecture else model.active_params, gpu=gpu,
+            tokens=tokens_b * 1e9 or None, gpus=int(gpu_count) or None, precision=precision, mode=mode,
+            pricing=pricing, mfu=mfu_pct / 100 if mfu_pct else None, price_per_hour=price,
+            zero_stage=_auto(zero), tensor_parallel=_auto(tensor), pipeline_parallel=_auto(int(pipeline)),
+            recompute=recompute, context=int(context) or None,
+            global_batch_tokens=batch_m * 1e6 or None, ablation_multiple=ablation, target_days=target_days,
+            pue=pue, carbon_kg_per_kwh=carbon, **knobs,
         )  # fmt: skip
-        training = estimate_training(training_inputs)
-    except (EstimateInputError, StopIteration) as exc:
-        st.error(f"No estimate: {exc or 'gpu: pick an entry of the hardware catalog'}")
+    except EstimateInputError as exc:
+        st.error(f"No estimate: {exc}")
+        return None
 
-    if training:
-        t = training
-        money = (lambda v: f"${v:,.0f}") if t["cost_usd"] is not None else (lambda v: "no price")
-        st.markdown(
-            f"**{t['training_flops']:.3g} FLOPs** · {t['tokens'] / 1e9:,.0f} B tokens "
-            f"({t['tokens_per_param']:.0f} per parameter) · {t['gpu']} at {t['peak_tflops']:,.0f} TFLOP/s "
-            f"({t['precision']}) · MFU **{t['mfu']:.1%}** ({t['mfu_low']:.1%}–{t['mfu_high']:.1%}; {t['mfu_source']})"
-        )
-        cols = st.columns(6)
-        cols[0].metric(
-            "GPU-hours", f"{t['gpu_hours']:,.0f}", help=f"{t['gpu_hours_low']:,.0f}–{t['gpu_hours_high']:,.0f}"
-        )
-        cols[1].metric(
-            f"Days on {t['gpus']:,} GPUs", f"{t['wall_days']:,.1f}", help=f"{t['gpus_source']}; band "
-            f"{t['wall_days_low']:,.1f}–{t['wall_days_high']:,.1f}",
-        )  # fmt: skip
-        cols[2].metric(
-            "Cost", money(t["cost_usd"] or 0), help=f"at ${t['price_per_hour_usd'] or 0:.2f}/GPU-hour "
-            f"({t['price_source']})",
-        )  # fmt: skip
-        cols[3].metric("Energy", f"{t['energy_kwh']:,.0f} kWh" if t["energy_kwh"] is not None else "no TDP")
-        cols[4].metric("CO₂", f"{t['co2_kg'] / 1000:,.1f} t" if t["co2_kg"] is not None else "no TDP")
-        cols[5].metric("Memory to train", f"{t['train_memory_gb']:,.0f} GB", help=f"at least {t['min_gpus']} GPUs")
-        band_rows = [
-            ("GPU-hours", "gpu_hours", 1), ("Wall-clock days", "wall_days", 1), ("Cost (USD)", "cost_usd", 1),
-            ("Energy (kWh)", "energy_kwh", 1), ("CO₂ (tonnes)", "co2_kg", 1e-3),
-            ("Memory to train (GB)", "train_memory_gb", 1), ("Minimum GPUs to hold it", "min_gpus", 1),
-        ]  # fmt: skip
-        band_table = pd.DataFrame(
-            [
-                {
-                    "figure": label,
-                    "low": None if t[f"{key}_low"] is None else t[f"{key}_low"] * scale,
-                    "estimate": None if t[key] is None else t[key] * scale,
-                    "high": None if t[f"{key}_high"] is None else t[f"{key}_high"] * scale,
-                }
-                for label, key, scale in band_rows
-            ]
-        )
-        st.dataframe(
-            band_table,
-            hide_index=True,
-            column_config={c: st.column_config.NumberColumn(format="%,.1f") for c in ("low", "estimate", "high")},
-        )
-        st.caption(
-            "Low and high come from the MFU band; memory's band is full activation recomputation (low) versus "
-            "none and no FlashAttention (high). Energy is GPU-hours × TDP × PUE."
+
+def _headline(t: dict) -> None:
+    layout = t["layout"]
+    st.markdown(
+        f"**{t['training_flops']:.3g} FLOPs** ({t['attention_flops_share']:.0%} attention at {t['context']:,} "
+        f"tokens) · {compact(t['tokens'])} tokens · {t['gpu']} at {t['peak_tflops']:,.0f} TFLOP/s "
+        f"({t['precision']}) · MFU **{t['mfu']:.1%}** ({t['mfu_low']:.1%}–{t['mfu_high']:.1%})"
+    )
+    st.caption(f"MFU: {t['mfu_source']}. Price: {t['price_source']}.")
+    cols = st.columns(7)
+    cols[0].metric("GPU-hours", compact(t["gpu_hours"]),
+                   help=f"{compact(t['gpu_hours_low'])}–{compact(t['gpu_hours_high'])}")  # fmt: skip
+    cols[1].metric(
+        f"Wall-clock on {compact(t['gpus'])} GPUs", duration(t["wall_hours"]),
+        help=f"{t['gpus_source']}; band {duration(t['wall_hours_low'])}–{duration(t['wall_hours_high'])}",
+    )  # fmt: skip
+    cols[2].metric("Cost", money(t["cost_usd"]), help=f"band {money_range(t['cost_usd_low'], t['cost_usd_high'])}; "
+                   f"${t['price_per_hour_usd'] or 0:.2f}/GPU-hour {t['pricing'].replace('_', '-')}")  # fmt: skip
+    cols[3].metric(
+        "With experiments", money(t["project_cost_usd"]),
+        help=f"the final run plus {t['ablation_multiple']:g}× it in experiments before it",
+    )  # fmt: skip
+    cols[4].metric("Energy", f"{compact(t['energy_kwh'])} kWh" if t["energy_kwh"] is not None else "no TDP")
+    cols[5].metric("CO₂", f"{compact(t['co2_kg'] / 1000)} t" if t["co2_kg"] is not None else "no TDP")
+    cols[6].metric(
+        "Memory per GPU", gigabytes(layout["memory_per_gpu_gb"]),
+        help=f"at least {t['min_gpus']} GPUs hold it; unsharded it needs {gigabytes(t['train_memory_gb'])}",
+    )  # fmt: skip
+    if t["idle_gpus"]:
+        st.warning(
+            f"{compact(t['idle_gpus'])} of the {compact(t['gpus'])} GPUs have nothing to do: the global batch of "
+            f"{compact(t['global_batch_tokens'])} tokens keeps data parallelism small. Wall-clock time has a floor."
         )
 
-        cols = st.columns(2)
-        by_gpu = pd.DataFrame(cost_by_gpu(training_inputs, catalog))
-        if not by_gpu.empty:
-            figure = go.Figure(
-                go.Bar(
-                    x=by_gpu["gpu"],
-                    y=by_gpu["cost_usd"],
-                    customdata=by_gpu[["mfu", "gpu_hours"]],
-                    hovertemplate="%{x}: $%{y:,.0f} at MFU %{customdata[0]:.1%}, %{customdata[1]:,.0f} GPU-hours",
-                    error_y={
-                        "type": "data",
-                        "array": by_gpu["cost_usd_high"] - by_gpu["cost_usd"],
-                        "arrayminus": by_gpu["cost_usd"] - by_gpu["cost_usd_low"],
-                    },
-                    name="cost",
-                )
+
+def _band_table(t: dict) -> None:
+    rows = [("GPU-hours", "gpu_hours", compact), ("Wall-clock", "wall_hours", duration), ("Cost", "cost_usd", money),
+            ("Cost with experiments", "project_cost_usd", money), ("Energy (kWh)", "energy_kwh", compact),
+            ("CO₂ (kg)", "co2_kg", compact), ("Memory unsharded (GB)", "train_memory_gb", compact),
+            ("Fewest GPUs that hold it", "min_gpus", compact)]  # fmt: skip
+    table = pd.DataFrame(
+        [{"figure": label, "low": show(t.get(f"{key}_low")), "estimate": show(t.get(key)),
+          "high": show(t.get(f"{key}_high"))} for label, key, show in rows]
+    )  # fmt: skip
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.caption(
+        "Low and high come from the MFU band (the spread of published runs the fit did not see); memory's band is "
+        "full activation recomputation (low) against none (high). Energy is GPU-hours × TDP × PUE."
+    )
+
+
+def _charts(t: dict, inputs: TrainingInputs, catalog: list) -> None:
+    layout = t["layout"]
+    cols = st.columns(3)
+    cols[0].plotly_chart(layout_charts.layout_figure(layout, t["gpus"], t["gpu"]), width="stretch")
+    cols[1].plotly_chart(
+        layout_charts.memory_figure(layout, usable_gb(inputs.gpu), inputs.gpu.memory_gb), width="stretch"
+    )
+    cols[2].plotly_chart(layout_charts.step_figure(layout), width="stretch")
+    cols = st.columns(3)
+    by_gpu = pd.DataFrame(cost_by_gpu(inputs, catalog))
+    if not by_gpu.empty:
+        figure = go.Figure(
+            go.Bar(
+                x=by_gpu["gpu"], y=by_gpu["cost_usd"], customdata=by_gpu[["mfu", "gpu_hours"]],
+                hovertemplate="%{x}: $%{y:,.0f} at MFU %{customdata[0]:.1%}, %{customdata[1]:,.0f} GPU-hours",
+                error_y={"type": "data", "array": by_gpu["cost_usd_high"] - by_gpu["cost_usd"],
+                         "arrayminus": by_gpu["cost_usd"] - by_gpu["cost_usd_low"]},
             )
-            figure.update_layout(
-                title="Cost of the same job by GPU type (each at its default MFU)", yaxis_title="training cost (USD)"
-            )
-            cols[0].plotly_chart(figure, width="stretch")
-        sweep = pd.DataFrame(mfu_sweep(training_inputs))
-        figure = go.Figure()
-        if t["cost_usd"] is not None:
-            figure.add_scatter(x=sweep["mfu"], y=sweep["cost_usd"], name="cost (USD)")
-        figure.add_scatter(x=sweep["mfu"], y=sweep["wall_days"], name="days", yaxis="y2")
-        figure.add_vrect(x0=t["mfu_low"], x1=t["mfu_high"], fillcolor="gray", opacity=0.15, line_width=0)
-        figure.add_vline(x=t["mfu"], line_dash="dash")
-        figure.update_layout(
-            title=f"Cost and days against MFU ({t['gpus']:,} GPUs; shaded: plausible band)",
-            xaxis={"title": "MFU", "tickformat": ".0%"}, yaxis={"title": "cost (USD)"},
-            yaxis2={"title": "wall-clock days", "overlaying": "y", "side": "right"},
         )  # fmt: skip
-        cols[1].plotly_chart(figure, width="stretch")
-
-        cols = st.columns(2)
-        scaling = pd.DataFrame(gpus_vs_days(training_inputs))
+        figure.update_layout(title="The same job by GPU type (each at its default MFU)", yaxis_title="USD")
+        cols[0].plotly_chart(figure, width="stretch")
+    sweep = pd.DataFrame(mfu_sweep(inputs))
+    figure = go.Figure()
+    if t["cost_usd"] is not None:
+        figure.add_scatter(x=sweep["mfu"], y=sweep["cost_usd"], name="cost (USD)")
+    figure.add_scatter(x=sweep["mfu"], y=sweep["wall_days"], name="days", yaxis="y2")
+    figure.add_vrect(x0=t["mfu_low"], x1=t["mfu_high"], fillcolor="gray", opacity=0.15, line_width=0)
+    figure.add_vline(x=t["mfu"], line_dash="dash")
+    figure.update_layout(
+        title="Cost and days against MFU (shaded: the band)", xaxis={"title": "MFU", "tickformat": ".0%"},
+        yaxis={"title": "USD"}, yaxis2={"title": "days", "overlaying": "y", "side": "right"},
+    )  # fmt: skip
+    cols[1].plotly_chart(figure, width="stretch")
+    scaling = pd.DataFrame(gpus_vs_days(inputs))
+    if not scaling.empty:
         figure = go.Figure()
         figure.add_scatter(x=scaling["gpus"], y=scaling["wall_days_high"], line_width=0, showlegend=False)
         figure.add_scatter(x=scaling["gpus"], y=scaling["wall_days_low"], fill="tonexty", line_width=0, name="band")
         figure.add_scatter(x=scaling["gpus"], y=scaling["wall_days"], mode="lines+markers", name="estimate")
         figure.update_layout(
-            title="GPUs against wall-clock days (from the minimum that holds the model)",
+            title="GPUs against wall-clock days (flat where the batch runs out)",
             xaxis={"title": "GPUs", "type": "log"}, yaxis={"title": "days", "type": "log"},
         )  # fmt: skip
-        cols[0].plotly_chart(figure, width="stretch")
-        parts = t["memory"]
-        memory = pd.DataFrame(
-            {
-                "part": ["weights", "gradients", "Adam states + FP32 master", "activations (1 sequence)"],
-                "GB": [parts["weights_gb"], parts["gradients_gb"], parts["optimizer_gb"], parts["activations_gb"]],
-            }
-        )
-        inferred = ", inferred" if parts["architecture_inferred"] else ""
-        figure = go.Figure(go.Bar(x=memory["part"], y=memory["GB"], marker_color=MEMORY_COLOURS))
-        figure.update_layout(
-            title=f"Memory to train: {t['train_memory_gb']:,.0f} GB = at least {t['min_gpus']} × {t['gpu']} "
-            f"({parts['layers']} layers × {parts['hidden']} wide{inferred})",
-            yaxis_title="GB",
-        )
-        figure.add_hline(y=gpu.memory_gb, line_dash="dot", annotation_text=f"one GPU: {gpu.memory_gb:g} GB")
-        cols[1].plotly_chart(figure.update_layout(showlegend=False, xaxis_title=""), width="stretch")
-    return TrainingTab(params, active_b, training_inputs, training)
+        cols[2].plotly_chart(figure, width="stretch")
+
+
+def show(catalog: list, gpu_names: list[str]) -> TrainingTab:
+    model = model_picker.pick()
+    if model is None:
+        return TrainingTab(None, None, None)
+    inputs = _inputs(model, catalog, gpu_names)
+    result = None
+    if inputs is not None:
+        try:
+            result = estimate_training(inputs)
+        except EstimateInputError as exc:
+            st.error(f"No estimate: {exc}")
+    if result:
+        _headline(result)
+        _band_table(result)
+        _charts(result, inputs, catalog)
+    return TrainingTab(model, inputs, result)

@@ -6,6 +6,7 @@ import html
 
 import streamlit as st
 
+from core.formatting import money, seconds
 from core.lab.calibration import read_sidecar
 from pages.ui.live_demo.models import Choice
 
@@ -28,8 +29,8 @@ def show_model_card(choice: Choice) -> None:
         st.markdown(f"**Model card** · {describe(choice)}; finished {html.escape(str(run['finished_at'] or 'n/a'))}")
         cols = st.columns(3)
         cols[0].metric("Test accuracy", f"{run['test_accuracy']:.2%}", help=f"{run['n_test']:,} held-out digits")
-        cols[1].metric("Training time", f"{run['wall_seconds']:.1f} s", help=f"{run['epochs']} epochs")
-        cols[2].metric("Cost", f"${run['cost_usd']:.5f}" if run["cost_usd"] is not None else "n/a")
+        cols[1].metric("Training time", seconds(run["wall_seconds"]), help=f"{run['epochs']} epochs")
+        cols[2].metric("Cost", money(run["cost_usd"]), help="the run's device time at its hourly price")
         st.caption(
             f"Dataset {html.escape(run['dataset'] or '')}: {run['n_train']:,} training and {run['n_test']:,} test "
             f"digits. Device {(run['device'] or '').upper()} {html.escape(run['device_name'] or '')}, batch "

@@ -6,6 +6,28 @@ import streamlit as st
 
 from core.lab.bench import list_benchmarks
 
+TRAINERS = {
+    "naive_samples_per_s": "Plain fit, samples/s",
+    "train_bs32_samples_per_s": "Fast, batch 32, samples/s",
+    "train_bs256_samples_per_s": "Fast, batch 256, samples/s",
+}
+MFU_SERIES = {"train_bs256_mfu": "Fast, batch 256", "train_bs32_mfu": "Fast, batch 32", "naive_mfu": "Plain fit"}
+TIMINGS = {
+    "predict_p50_ms": "Prediction p50 (ms)",
+    "predict_p99_ms": "Prediction p99 (ms)",
+    "monte_carlo_ms": "Monte Carlo (ms)",
+    "estimate_ms": "GPU estimate (ms)",
+}
+BENCH_COLUMNS = {
+    "id": "Bench",
+    "created_at": "When",
+    "device_name": "Device",
+    "peak_gflops": "Peak GFLOP/s",
+    **TRAINERS,
+    "train_bs256_mfu": "MFU, batch 256",
+    **TIMINGS,
+}
+
 
 def show_benchmarks() -> None:
     st.subheader("Benchmarks")
@@ -26,60 +48,43 @@ def show_benchmarks() -> None:
     if benches.empty:
         st.info("No benchmark stored yet: run `make bench` or the button above.")
     else:
-        benches["benchmark"] = "bench " + benches["id"].astype(str)
-        throughput = benches.melt(
-            id_vars=["id", "benchmark", "created_at", "device_name"],
-            value_vars=["naive_samples_per_s", "train_bs32_samples_per_s", "train_bs256_samples_per_s"],
-            var_name="trainer",
-            value_name="samples/s",
+        # Benchmarks sit at their number, not their time: one benchmark still reads as one point, not as ms ticks.
+        benches = benches.reindex(columns=sorted(set(benches.columns) | set(BENCH_COLUMNS) | set(MFU_SERIES)))
+        benches = benches.sort_values("id").assign(
+            bench=lambda frame: "Bench " + frame["id"].astype(str), created_at=lambda f: pd.to_datetime(f["created_at"])
         )
+        order = {"bench": benches["bench"].tolist()}
+        throughput = benches.melt(
+            id_vars=["bench", "device_name"], value_vars=list(TRAINERS), var_name="trainer", value_name="samples/s"
+        ).replace({"trainer": TRAINERS})
         cols = st.columns(2)
         cols[0].plotly_chart(
             px.line(
-                throughput,
-                x="benchmark",
-                y="samples/s",
-                color="trainer",
-                line_dash="device_name",
-                markers=True,
-                hover_data=["created_at"],
-                title="Training throughput by trainer and device",
-                labels={"benchmark": ""},
-            )
-            .update_xaxes(type="category")
-            .update_yaxes(rangemode="tozero", tickformat=",.0f"),
+                throughput, x="bench", y="samples/s", color="trainer", line_dash="device_name", markers=True,
+                category_orders=order, title="Training throughput by trainer and device",
+                labels={"bench": "", "samples/s": "Samples/s", "trainer": "Trainer", "device_name": "Device"},
+            ).update_yaxes(rangemode="tozero"),
             width="stretch",
-        )
+        )  # fmt: skip
+        mfu = benches.melt(id_vars=["bench"], value_vars=list(MFU_SERIES), var_name="trainer", value_name="MFU")
+        mfu = mfu.replace({"trainer": MFU_SERIES}).dropna(subset=["MFU"])
         cols[1].plotly_chart(
             px.line(
-                benches,
-                x="benchmark",
-                y=["train_bs256_mfu", "train_bs32_mfu", "naive_mfu"],
-                markers=True,
-                hover_data=["created_at"],
-                title="MFU against the measured matmul peak",
-                labels={"benchmark": "", "value": "MFU"},
-            )
-            .update_xaxes(type="category")
-            .update_yaxes(tickformat=".0%", range=[0, 1]),
+                mfu, x="bench", y="MFU", color="trainer", markers=True, category_orders=order,
+                title="MFU against the measured matmul peak", labels={"bench": "", "trainer": "Trainer"},
+            ).update_yaxes(tickformat=".0%", range=[0, 1]),  # MFU is a share of the peak: 0 to 100 %
             width="stretch",
-        )
+        )  # fmt: skip
         st.dataframe(
-            benches[
-                [
-                    "id",
-                    "created_at",
-                    "device_name",
-                    "peak_gflops",
-                    "naive_samples_per_s",
-                    "train_bs32_samples_per_s",
-                    "train_bs256_samples_per_s",
-                    "train_bs256_mfu",
-                    "predict_p50_ms",
-                    "predict_p99_ms",
-                    "monte_carlo_ms",
-                    "estimate_ms",
-                ]
-            ],
+            benches[list(BENCH_COLUMNS)],
             hide_index=True,
+            width="stretch",
+            column_config={
+                **BENCH_COLUMNS,
+                "created_at": st.column_config.DatetimeColumn("When", format="YYYY-MM-DD HH:mm"),
+                "peak_gflops": st.column_config.NumberColumn("Peak GFLOP/s", format="%.1f"),
+                "train_bs256_mfu": st.column_config.NumberColumn("MFU, batch 256", format="percent"),
+                **{key: st.column_config.NumberColumn(label, format="compact") for key, label in TRAINERS.items()},
+                **{key: st.column_config.NumberColumn(label, format="%.1f") for key, label in TIMINGS.items()},
+            },
         )

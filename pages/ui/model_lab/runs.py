@@ -8,6 +8,23 @@ import streamlit as st
 from core.lab.runs import get_run, list_runs
 from pages.ui.model_lab.errors import show_error_gallery
 
+RUN_COLUMNS = {
+    "id": "Run",
+    "status": "Status",
+    "architecture": "Model",
+    "started_at": "Started",
+    "device_name": "Device",
+    "n_train": "Training digits",
+    "epochs": "Epochs",
+    "batch_size": "Batch",
+    "wall_seconds": "Seconds",
+    "samples_per_second": "Samples/s",
+    "mfu": "MFU",
+    "test_accuracy": "Test accuracy",
+    "cost_usd": "Cost",
+    "error": "Error",
+}
+
 
 def show_runs() -> None:
     runs = list_runs()
@@ -15,37 +32,21 @@ def show_runs() -> None:
         st.info("No runs stored yet: train the first one above.")
         return
 
-    table = pd.DataFrame(runs)
+    table = pd.DataFrame(runs).assign(started_at=lambda frame: pd.to_datetime(frame["started_at"]))
     st.subheader("All runs")
+    shown = [key for key in RUN_COLUMNS if key != "error" or table["error"].notna().any()]  # errors only if any
     st.dataframe(
-        table[
-            [
-                "id",
-                "status",
-                "started_at",
-                "device",
-                "device_name",
-                "dataset",
-                "n_train",
-                "epochs",
-                "batch_size",
-                "wall_seconds",
-                "samples_per_second",
-                "mfu",
-                "test_accuracy",
-                "energy_kwh",
-                "cost_usd",
-                "error",
-            ]
-        ],
+        table[shown],
         hide_index=True,
+        width="stretch",
         column_config={
+            **{key: label for key, label in RUN_COLUMNS.items()},
+            "started_at": st.column_config.DatetimeColumn("Started", format="MMM D, HH:mm"),
             "mfu": st.column_config.NumberColumn("MFU", format="percent"),
             "test_accuracy": st.column_config.NumberColumn("Test accuracy", format="percent"),
-            "samples_per_second": st.column_config.NumberColumn("Samples/s", format="%.0f"),
+            "samples_per_second": st.column_config.NumberColumn("Samples/s", format="compact"),
             "wall_seconds": st.column_config.NumberColumn("Seconds", format="%.1f"),
-            "cost_usd": st.column_config.NumberColumn("Cost ($)", format="%.6f"),
-            "energy_kwh": st.column_config.NumberColumn("Energy (kWh)", format="%.6f"),
+            "cost_usd": st.column_config.NumberColumn("Cost", format="$%.5f"),
         },
     )
 
@@ -54,7 +55,8 @@ def show_runs() -> None:
         return
 
     st.subheader("Throughput and MFU by device")
-    by_device = succeeded.sort_values("id").assign(run=lambda frame: "run " + frame["id"].astype(str))
+    # Runs sit at their run number, not their start time: one run or a few seconds apart still reads as runs.
+    by_device = succeeded.sort_values("id").assign(run=lambda frame: "Run " + frame["id"].astype(str))
     cols = st.columns(2)
     cols[0].plotly_chart(run_chart(by_device, "samples_per_second", "Training throughput per run"), width="stretch")
     cols[1].plotly_chart(run_chart(by_device, "mfu", "MFU (achieved ÷ measured matmul peak)"), width="stretch")
@@ -88,7 +90,18 @@ def show_runs() -> None:
             title=f"Confusion matrix on {run['n_test']:,} test digits",
         )
         cols[1].plotly_chart(heatmap, width="stretch")
-    st.dataframe(pd.DataFrame(run["class_metrics"]), hide_index=True)
+    st.dataframe(
+        pd.DataFrame(run["class_metrics"]),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "digit": "Digit",
+            "precision": st.column_config.NumberColumn("Precision", format="%.3f"),
+            "recall": st.column_config.NumberColumn("Recall", format="%.3f"),
+            "f1": st.column_config.NumberColumn("F1", format="%.3f"),
+            "support": st.column_config.NumberColumn("Test digits", format="%d"),
+        },
+    )
     st.caption(
         f"Dataset {run['dataset']} ({run['dataset_origin']}), sha256 {run['dataset_hash'][:16]}…; "
         f"{run['flops_per_sample']:,} FLOPs per training sample; peak {run['peak_flops'] / 1e9:,.1f} GFLOP/s measured "
@@ -100,15 +113,16 @@ def show_runs() -> None:
 def run_chart(runs: pd.DataFrame, column: str, title: str):
     """One marker per run along a category axis of run labels: one run reads as one point, with no time axis
     ticking in milliseconds. MFU is a share of the peak, so its axis runs from 0 to 100 %."""
-    label = {"samples_per_second": "samples/s", "mfu": "MFU"}[column]
+    label = {"samples_per_second": "Samples/s", "mfu": "MFU"}[column]
     chart = px.line(
         runs,
         x="run",
         y=column,
         color="device_name",
         markers=True,
-        hover_data=["id", "batch_size", "dataset", "started_at"],
-        labels={column: label, "run": "", "device_name": "device"},
+        category_orders={"run": runs["run"].tolist()},
+        hover_data=["batch_size", "dataset", "started_at"],
+        labels={column: label, "run": "", "device_name": "Device"},
         title=title,
     )
     chart.update_xaxes(type="category")

@@ -1,0 +1,1 @@
+"""The plan: picker, verdict dashboard, editor and pitch-pack downloads."""
