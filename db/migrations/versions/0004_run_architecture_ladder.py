@@ -2,6 +2,9 @@
 
 Revision ID: 0004
 Revises: 0007
+
+Plain ADD COLUMN, never a batch rebuild: rebuilding training_runs on SQLite would cascade-delete its per-epoch and
+per-class rows while foreign keys are on.
 """
 
 import sqlalchemy as sa
@@ -14,12 +17,10 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("training_runs", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("architecture", sa.String(length=64), nullable=True))
-        batch_op.add_column(sa.Column("ladder", sa.JSON(), nullable=True))
+    op.add_column("training_runs", sa.Column("architecture", sa.String(length=64), nullable=True))
+    op.add_column("training_runs", sa.Column("ladder", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("training_runs", schema=None) as batch_op:
-        batch_op.drop_column("ladder")
-        batch_op.drop_column("architecture")
+    op.drop_column("training_runs", "ladder")
+    op.drop_column("training_runs", "architecture")
