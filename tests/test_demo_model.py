@@ -71,6 +71,12 @@ def test_cli_trains_the_demo_variant_and_prints_the_reference_keys(data_home):
     assert probabilities.shape == (500, 10)
     assert (probabilities.argmax(axis=1) == data.y_test).mean() == pytest.approx(run["test_accuracy"], abs=1e-6)
     assert model.calibration.source == "calibrated"
+    # Saved compiled as the reference model is: a plain Keras load evaluates it on digit labels.
+    from core.lab.model import import_keras
+
+    plain = import_keras().models.load_model(model_path)
+    _, accuracy = plain.evaluate(data.x_test, data.y_test, verbose=0)
+    assert accuracy == pytest.approx(run["test_accuracy"], abs=1e-6)
 
     from core.lab.runs import best_successful_run, list_runs
 

@@ -85,6 +85,8 @@ class Int8Model:
     """A TensorFlow Lite int8 model behind the same call as core.demo.predict.DigitModel: float32 (n, 784) →
     (n, 10) probabilities. One interpreter, one image at a time, under a lock (it is not thread-safe)."""
 
+    kind = "int8"
+
     def __init__(self, path: str | os.PathLike, calibration=None):
         import tensorflow as tf
 
@@ -99,8 +101,6 @@ class Int8Model:
         self._lock = threading.Lock()
         self.calibration = calibration or Calibration()
         self.keras_model = None
-
-    kind = "int8"
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         rows = np.asarray(x, dtype=np.float32).reshape(-1, 784)
