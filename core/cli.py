@@ -24,3 +24,17 @@ class ArgumentParser:
                 exit_with_error(message)
 
         return OneLineErrors(*args, **kwargs)
+
+
+def finite_json(value):
+    """The value with every NaN or infinity (a diverged loss, an extrapolation past float range) as None, so that
+    json.dumps(..., allow_nan=False) never fails on a number."""
+    import math
+
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: finite_json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite_json(item) for item in value]
+    return value

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.cli import ArgumentParser, exit_with_error
+from core.cli import ArgumentParser, exit_with_error, finite_json
 
 SIZE_WIDTHS = (32, 64, 128, 256, 512, 1024)
 DATA_SIZES = (250, 500, 1000, 2000)  # and all available digits
@@ -365,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
 
     result = run_ladder(config, progress=show)
     if args.json:
-        print(json.dumps(result, allow_nan=False))
+        print(json.dumps(finite_json(result), allow_nan=False))
     else:
         print()
         for point in result["points"]:

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from core import config as settings
-from core.cli import ArgumentParser, exit_with_error
+from core.cli import ArgumentParser, exit_with_error, finite_json
 from core.lab.data import DataError, MnistData, load_mnist
 from core.lab.demo_model import training_flops_per_sample
 from core.lab.device import DeviceInfo, detect_device, measure_matmul_peak
@@ -524,7 +524,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         print(f"error: training failed and is stored as failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
-    print(json.dumps(run, default=str, allow_nan=False) if args.json else _summary(run))
+    print(json.dumps(finite_json(run), default=str, allow_nan=False) if args.json else _summary(run))
     return 0
 
 
