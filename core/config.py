@@ -22,6 +22,16 @@ def models_dir() -> Path:
     return data_home() / "models"
 
 
+def allowed_data_dirs() -> list[Path]:
+    """Folders a page may read a user-named data file from: the data home, plus those the operator lists in
+    MODELRUNWAY_DATA_DIRS (separated by os.pathsep, ":" on Linux and macOS)."""
+    folders = [data_home()]
+    for entry in os.environ.get("MODELRUNWAY_DATA_DIRS", "").split(os.pathsep):
+        if entry.strip():
+            folders.append(Path(entry.strip()).expanduser().resolve())
+    return folders
+
+
 def database_url() -> str:
     url = os.environ.get("DATABASE_URL")
     if url:

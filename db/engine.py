@@ -29,8 +29,9 @@ _lock = threading.RLock()
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    # The timeout first: switching to WAL needs a moment of exclusive access another starting process may hold.
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
@@ -120,7 +121,8 @@ def migrate(url: str | None = None) -> None:
 
 
 def init_db(url: str | None = None) -> Engine:
-    """Migrate and seed once per process and database; every entry point calls this before touching data."""
+    """Migrate and seed once per process and database, mark runs whose process died as interrupted; every entry
+    point calls this before touching data."""
     url = url or database_url()
     engine = get_engine(url)
     if url not in _ready:
@@ -135,8 +137,16 @@ def init_db(url: str | None = None) -> Engine:
                         upgrade(connection)
                         with Session(bind=connection) as session:
                             seed_all(session)
+                _sweep_stale_runs(engine)
                 _ready.add(url)
     return engine
+
+
+def _sweep_stale_runs(engine: Engine) -> None:
+    from core.lab.runs import sweep_stale_runs
+
+    with Session(engine) as session, session.begin():
+        sweep_stale_runs(session)
 
 
 def is_unique_violation(error: IntegrityError) -> bool:

@@ -17,7 +17,9 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
+
+from core.text import name_key as key_of_name
 
 
 def utcnow() -> datetime:
@@ -47,11 +49,23 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime}
 
 
+class NameKeyed:
+    """A user-named row: `name_key` (core.text.name_key of the name) is unique, so "H100 SXM" and "h100 sxm" cannot
+    both exist, and lookups by any spelling of the name go through it. It follows every write of `name`."""
+
+    name_key: Mapped[str] = mapped_column(Text, unique=True)
+
+    @validates("name")
+    def _keep_name_key(self, _field: str, name: str) -> str:
+        self.name_key = key_of_name(name)
+        return name
+
+
 class TrainingRun(Base):
     __tablename__ = "training_runs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    status: Mapped[str] = mapped_column(String(16), index=True)  # running | succeeded | failed
+    status: Mapped[str] = mapped_column(String(16), index=True)  # running | succeeded | failed | interrupted
     error: Mapped[str | None] = mapped_column(Text)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -94,6 +108,10 @@ class TrainingRun(Base):
     test_loss: Mapped[float | None] = mapped_column(Float)
     confusion_matrix: Mapped[list | None] = mapped_column(JSON)
     model_path: Mapped[str | None] = mapped_column(Text)
+    # Who runs it, so a later start can tell a live run from one whose process died (core.lab.runs).
+    pid: Mapped[int | None] = mapped_column(Integer)
+    host: Mapped[str | None] = mapped_column(String(255))
+    process_start: Mapped[str | None] = mapped_column(String(64))
 
     epochs_history: Mapped[list[EpochMetric]] = relationship(
         back_populates="run", cascade="all, delete-orphan", order_by="EpochMetric.epoch"
@@ -132,7 +150,7 @@ class ClassMetric(Base):
     run: Mapped[TrainingRun] = relationship(back_populates="class_metrics")
 
 
-class Hardware(Base):
+class Hardware(NameKeyed, Base):
     __tablename__ = "hardware"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -171,7 +189,7 @@ class Benchmark(Base):
     results: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
-class SavedEstimate(Base):
+class SavedEstimate(NameKeyed, Base):
     """A named GPU-budget estimate: its validated inputs and the outputs computed from them."""
 
     __tablename__ = "saved_estimates"
@@ -185,7 +203,7 @@ class SavedEstimate(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class FundingScenario(Base):
+class FundingScenario(NameKeyed, Base):
     """A named funding scenario; the payload is the validated scenario as JSON."""
 
     __tablename__ = "funding_scenarios"
@@ -206,7 +224,7 @@ class AppMeta(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
-class AppScenario(Base):
+class AppScenario(NameKeyed, Base):
     """An application of large models in the catalog; list-like fields are JSON lists of strings."""
 
     __tablename__ = "app_scenarios"

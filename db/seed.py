@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.text import name_key
 from db.models import AppMeta, AppScenario, Hardware, Plan
 
 SEED_DIR = Path(__file__).resolve().parent / "seed_data"
@@ -74,7 +75,7 @@ def fill_hardware_interconnect_and_prices(session: Session) -> int:
 def _put_back(session: Session, model, seed_rows: list[dict]) -> int:
     """Write each seeded row by name with its seeded values; rows a user added are left alone."""
     for values in seed_rows:
-        row = session.scalar(select(model).where(model.name == values["name"]))
+        row = session.scalar(select(model).where(model.name_key == name_key(values["name"])))
         if row is None:
             row = model(name=values["name"])
             session.add(row)

@@ -4,7 +4,7 @@ one click to the compute estimate or a funding plan for any scenario."""
 import streamlit as st
 
 from pages.ui.applications import catalog, compare, detail, edit, filters, import_export
-from pages.ui.common import setup_page
+from pages.ui.common import escape_markdown, setup_page
 from pages.ui.plan.preload import note, plan_from_link
 
 setup_page("Applications")
@@ -19,7 +19,7 @@ TAB_NAMES = ["Catalog", "Scenario detail", "Compare", "Edit", "Import / export"]
 
 flash = st.session_state.pop("app_flash", None)
 if flash:
-    st.success(flash)
+    st.success(escape_markdown(flash))
 
 if (linked := plan_from_link("applications")) and linked[1]["application"]:
     st.session_state["app_detail_name"] = linked[1]["application"]["name"]

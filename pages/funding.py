@@ -6,7 +6,7 @@ import streamlit as st
 
 from core.funding import store as store
 from core.funding.model import ScenarioError
-from pages.ui.common import setup_page
+from pages.ui.common import escape_markdown, setup_page
 from pages.ui.funding import cap_table, compare, plan, risk, saved
 from pages.ui.funding.draft import cached_analysis, examples, read_import_link, set_draft
 from pages.ui.funding.editor import show_editor, show_import_box, show_source_picker
@@ -35,9 +35,9 @@ if linked := plan_from_link("funding"):
         source=f"Plan: {linked[0]}",
     )
 if note := st.session_state.pop("funding_note", None):
-    st.info(note)
+    st.info(escape_markdown(note))
 if query_error := st.session_state.pop("funding_query_error", None):
-    st.error(query_error)
+    st.error(escape_markdown(query_error))
 
 draft = st.session_state["funding_draft"]
 version = st.session_state["funding_version"]
@@ -46,14 +46,14 @@ example_payloads = examples()
 
 show_import_box(draft, saved_names, example_payloads)
 show_source_picker(saved_names, example_payloads)
-with st.expander(f"Edit scenario: {draft.get('name', 'Scenario')}", expanded=False):
+with st.expander(f"Edit scenario: {escape_markdown(draft.get('name', 'Scenario'))}", expanded=False):
     show_editor(draft, version)
 
 payload_json = json.dumps(draft, sort_keys=True)
 try:
     result = cached_analysis(payload_json)
 except ScenarioError as exc:
-    st.error(f"This scenario cannot be analysed. {exc}")
+    st.error(f"This scenario cannot be analysed. {escape_markdown(exc)}")
     st.stop()
 
 plan.show_headline(result)

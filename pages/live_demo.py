@@ -5,7 +5,7 @@ import streamlit as st
 
 from core.demo.predict import predict_image
 from core.demo.preprocess import ImageInputError
-from pages.ui.common import setup_page
+from pages.ui.common import escape_markdown, setup_page
 from pages.ui.live_demo import answer, card, gallery, inputs, models, pitch
 
 setup_page("Live Demo")
@@ -31,7 +31,7 @@ def read_and_answer(image) -> None:
     try:
         prediction, pixels = predict_image(choice.model, image)
     except ImageInputError as exc:
-        st.error(f"Nothing to read: {exc}")
+        st.error(f"Nothing to read: {escape_markdown(exc)}")
         return
     if in_pitch:
         pitch.show_answer(prediction)

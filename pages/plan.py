@@ -3,7 +3,7 @@ create, duplicate, rename, delete, import and export plans, and edit one. The ho
 
 import streamlit as st
 
-from pages.ui.common import configure_page, ensure_database
+from pages.ui.common import configure_page, ensure_database, escape_markdown
 
 configure_page("Plan")
 st.title("Plan")
@@ -25,7 +25,7 @@ def show_plans() -> None:
     try:
         editor.show_summary(state.analysis(payload))
     except (PlanError, CatalogError) as exc:
-        st.error(f"This plan cannot be analysed yet. {exc}")
+        st.error(f"This plan cannot be analysed yet. {escape_markdown(exc)}")
     editor.show_editor(payload)
     st.page_link("pages/home.py", label="See the verdict and the pitch pack on the home page", icon=":material/home:")
 

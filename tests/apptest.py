@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import PROJECT_ROOT
 
 HOME = "pages/home.py"
+
+
+def plain(markdown: str) -> str:
+    """What a reader sees of Markdown whose user text was escaped (core.text.escape_markdown): the backslashes and
+    the zero-width spaces that keep addresses from becoming links go."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u200b", "")
 
 
 def open_page(page: str = HOME, timeout: float = 120, run: bool = True, **query: str) -> AppTest:

@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.applications.catalog import get_scenario, list_scenarios
 from db.seed import app_scenario_seed_rows
-from tests.apptest import open_page
+from tests.apptest import open_page, plain
 from tests.test_catalog import valid
 
 SEED_COUNT = len(app_scenario_seed_rows())
@@ -105,13 +105,13 @@ def test_adding_a_scenario_validates_and_saves():
         at.text_area(key=f"add_{field}").input("\n".join(valid()[field]))
     at.text_input(key="add_typical_params").input("-8B")
     save_button(at, "add").click().run()
-    assert [e.value for e in at.error] == [
+    assert [plain(e.value) for e in at.error] == [
         "Nothing was saved. typical_params: must be a positive number such as 7e9 or 7B, got '-8B'"
     ]
     assert len(list_scenarios()) == SEED_COUNT
     at.text_input(key="add_typical_params").input("8B")
     save_button(at, "add").click().run()
-    assert not at.error and at.success[0].value == "Added 'Contract copilot'."
+    assert not at.error and plain(at.success[0].value) == "Added 'Contract copilot'."
     assert get_scenario("Contract copilot")["typical_params"] == 8e9
     assert len(catalog_table(at)) == SEED_COUNT + 1
 
@@ -123,7 +123,7 @@ def test_editing_deleting_and_restoring():
     key = f"edit_{get_scenario('Speech recognition')['id']}"
     at.selectbox(key=f"{key}_maturity").set_value("growing")
     save_button(at, key).click().run()
-    assert at.success[0].value == "Saved 'Speech recognition'."
+    assert plain(at.success[0].value) == "Saved 'Speech recognition'."
     assert get_scenario("Speech recognition")["maturity"] == "growing"
 
     at.radio(key="app_mode").set_value("Delete a scenario").run()
@@ -134,7 +134,7 @@ def test_editing_deleting_and_restoring():
     assert get_scenario("Drug discovery") is None and len(catalog_table(at)) == SEED_COUNT - 1
 
     at.button(key="app_restore").click().run()
-    assert at.success[0].value == f"Restored {SEED_COUNT} seeded scenarios."
+    assert plain(at.success[0].value) == f"Restored {SEED_COUNT} seeded scenarios."
     assert get_scenario("Drug discovery") is not None
     assert get_scenario("Speech recognition")["maturity"] == "mainstream"
 
@@ -144,13 +144,13 @@ def test_import_of_a_bad_file_changes_nothing_and_names_the_row():
     rows = [valid(name="Fine"), valid(name="Bad", regulatory_risk="extreme")]
     at.file_uploader(key="app_upload").set_value(("mine.json", json.dumps(rows).encode(), "application/json")).run()
     at.button(key="app_import").click().run()
-    assert at.error[0].value.startswith("Nothing was imported. row 2 'Bad': regulatory_risk: must be one of")
+    assert plain(at.error[0].value).startswith("Nothing was imported. row 2 'Bad': regulatory_risk: must be one of")
     assert len(list_scenarios()) == SEED_COUNT
 
     at.file_uploader(key="app_upload").set_value(("mine.json", json.dumps(rows[:1]).encode(), "application/json"))
     at.run()
     at.button(key="app_import").click().run()
-    assert at.success[0].value == "Imported mine.json: 1 added, 0 replaced."
+    assert plain(at.success[0].value) == "Imported mine.json: 1 added, 0 replaced."
     assert get_scenario("Fine") is not None
 
 

@@ -84,7 +84,7 @@ def test_upgrading_an_older_database_adds_the_catalog_and_keeps_user_data(data_h
             values = {key: row[key] for key in old_columns}
             connection.execute(
                 text(f"INSERT INTO hardware ({', '.join(old_columns)}, is_seed, updated_at) "
-                     f"VALUES ({', '.join(':' + key for key in old_columns)}, 1, CURRENT_TIMESTAMP)"),
+                     f"VALUES ({', '.join(':' + key for key in old_columns)}, TRUE, CURRENT_TIMESTAMP)"),
                 values,
             )  # fmt: skip
         connection.execute(text("INSERT INTO app_meta (key, value) VALUES ('seed:hardware_v1', 'applied')"))

@@ -27,7 +27,7 @@ def metric_starting(at: AppTest, prefix: str) -> tuple[str, str]:
 
 
 def errors(at: AppTest) -> list[str]:
-    return [element.value for element in at.error]
+    return [apptest.plain(element.value) for element in at.error]
 
 
 def chart_titles(at: AppTest) -> list[str]:
@@ -177,7 +177,7 @@ def test_save_compare_and_export_an_estimate():
     # Enter in the name box already submitted it: Save again for the same estimate is no clash.
     at.text_input(key="save_name").input("7B plan")
     next(button for button in at.button if button.label == "Save estimate").click().run()
-    assert errors(at) == [] and any(s.value == "Already saved as '7B plan'." for s in at.success)
+    assert errors(at) == [] and any(apptest.plain(s.value) == "Already saved as '7B plan'." for s in at.success)
     at.number_input(key="budget_tokens_b").set_value(1000.0)  # a different estimate under the same name clashes
     at.text_input(key="save_name").input("7B plan")
     next(button for button in at.button if button.label == "Save estimate").click().run()

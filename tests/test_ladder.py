@@ -114,11 +114,3 @@ def test_ladder_cli_bad_arguments_exit_2_with_one_line(data_home, args, word):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error:") and word in lines[0]
     assert not data_home.exists()
-
-
-def test_json_output_carries_no_nan_or_infinity():
-    from core.cli import finite_json
-
-    data = {"fit": {"a": float("inf"), "b": 0.25}, "points": [1.0, float("nan")], "label": "MLP 32", "n": 3}
-    assert finite_json(data) == {"fit": {"a": None, "b": 0.25}, "points": [1.0, None], "label": "MLP 32", "n": 3}
-    json.dumps(finite_json(data), allow_nan=False)

@@ -125,7 +125,9 @@ def test_cli_bad_inputs_exit_2_with_one_line_naming_the_problem(tmp_path, capsys
     heavy.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(11 * 1024 * 1024))
     model = str(model_path)
     assert "blank.png: image: blank" in cli_error(capsys, str(blank), "--model", model)
-    assert "wide.png: image: 5000×10 px is over the 4096 px limit" in cli_error(capsys, str(wide), "--model", model)
+    assert "wide.png: image: image too large, 5000×10 px is over the 4096 px limit" in cli_error(
+        capsys, str(wide), "--model", model
+    )
     assert "heavy.png: image: 11.0 MB is over the 10 MB limit" in cli_error(capsys, str(heavy), "--model", model)
     assert "does not exist" in cli_error(capsys, str(tmp_path / "missing.png"), "--model", model)
     assert "error: the following arguments are required: IMAGE" in cli_error(capsys, "--json")

@@ -63,8 +63,10 @@ def test_same_seed_gives_the_same_model(small_data):
     assert first["history"][0]["loss"] == pytest.approx(second["history"][0]["loss"], rel=1e-4)
 
 
-@pytest.mark.parametrize("error", [RuntimeError("disk on fire"), KeyboardInterrupt()])
-def test_failed_run_is_stored_as_failed_and_leaves_no_model(small_data, data_home, monkeypatch, error):
+@pytest.mark.parametrize(
+    "error, status", [(RuntimeError("disk on fire"), "failed"), (KeyboardInterrupt(), "interrupted")]
+)
+def test_failed_run_is_stored_as_failed_and_leaves_no_model(small_data, data_home, monkeypatch, error, status):
     def broken_fit(*args, **kwargs):
         raise error
 
@@ -73,7 +75,7 @@ def test_failed_run_is_stored_as_failed_and_leaves_no_model(small_data, data_hom
         train(TrainConfig(epochs=1), data=small_data)
     with session_scope() as session:
         run = session.scalar(select(TrainingRun))
-        assert run.status == "failed" and type(error).__name__ in run.error
+        assert run.status == status and type(error).__name__ in run.error
         assert run.finished_at is not None and run.model_path is None
     models = data_home / "models"
     assert not models.exists() or list(models.iterdir()) == []

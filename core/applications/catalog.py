@@ -12,6 +12,8 @@ import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields
 
+from core.text import defuse_csv_cell, name_key, undefuse_csv_cell
+
 HORIZONS = ("today", "emerging")
 RISK_LEVELS = ("low", "medium", "high")
 MATURITY_LEVELS = ("research", "pilot", "early adoption", "growing", "mainstream")
@@ -44,7 +46,13 @@ CRITERION_HELP = {
 REGULATORY_POINTS = {"low": 5.0, "medium": 3.0, "high": 1.0}
 MATURITY_POINTS = {level: float(points) for points, level in enumerate(MATURITY_LEVELS, start=1)}
 
+MAX_WEIGHT = 1e6
 _COUNT_SUFFIXES = {"k": 1e3, "m": 1e6, "b": 1e9, "g": 1e9, "t": 1e12}
+# The largest published models have about 2e12 parameters and 4e13 training tokens; beyond these bounds a figure is
+# a typo, and the costs computed from it would overflow.
+COUNT_LIMITS = {"typical_params": (1.0, 1e15), "training_tokens": (1.0, 1e17)}
+# A description the app itself exported must import again; the csv module's default limit is 128 KiB per field.
+MAX_CSV_FIELD_BYTES = 16 * 1024 * 1024
 
 
 class ScenarioError(ValueError):
@@ -67,6 +75,9 @@ def parse_count(value: object, field: str) -> float:
         raise ScenarioError(f"{field}: must be a positive number, got {value!r}")
     if not math.isfinite(number) or number <= 0:
         raise ScenarioError(f"{field}: must be a positive number, got {value!r}")
+    low, high = COUNT_LIMITS.get(field, (0.0, math.inf))
+    if not low <= number <= high:
+        raise ScenarioError(f"{field}: must lie between {low:g} and {high:g}, got {number:g}")
     return number
 
 
@@ -215,6 +226,8 @@ class FeasibilityWeights:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
                 raise ScenarioError(f"weights.{name}: must be a number ≥ 0, got {value!r}")
+            if value > MAX_WEIGHT:
+                raise ScenarioError(f"weights.{name}: at most {MAX_WEIGHT:g} (only the ratios matter), got {value:g}")
         if self.total == 0:
             raise ScenarioError("weights: at least one weight must be above zero")
 
@@ -332,11 +345,22 @@ def _row_to_dict(row) -> dict:
 
 
 def _find(session, name: str):
-    from sqlalchemy import func, select
+    """The scenario called `name` in any case or Unicode spelling ("école ai" finds "ÉCOLE AI")."""
+    from sqlalchemy import select
 
     from db.models import AppScenario
 
-    return session.scalar(select(AppScenario).where(func.lower(AppScenario.name) == name.strip().lower()))
+    return session.scalar(select(AppScenario).where(AppScenario.name_key == name_key(name)))
+
+
+def _exists(name: str) -> ScenarioError:
+    return ScenarioError(f"name: a scenario called {name!r} already exists")
+
+
+def _integrity_error():
+    from sqlalchemy.exc import IntegrityError
+
+    return IntegrityError
 
 
 def _write(row, scenario: Scenario) -> None:
@@ -369,14 +393,17 @@ def create_scenario(data: Mapping | Scenario) -> dict:
     from db.models import AppScenario
 
     scenario = data if isinstance(data, Scenario) else Scenario.from_mapping(data)
-    with session_scope() as session:
-        if _find(session, scenario.name) is not None:
-            raise ScenarioError(f"name: a scenario called {scenario.name!r} already exists")
-        row = AppScenario(is_seed=False)
-        _write(row, scenario)
-        session.add(row)
-        session.flush()
-        return _row_to_dict(row)
+    try:
+        with session_scope() as session:
+            if _find(session, scenario.name) is not None:
+                raise _exists(scenario.name)
+            row = AppScenario(is_seed=False)
+            _write(row, scenario)
+            session.add(row)
+            session.flush()
+            return _row_to_dict(row)
+    except _integrity_error():  # another process added the same name between the check and the commit
+        raise _exists(scenario.name) from None
 
 
 def update_scenario(name: str, data: Mapping | Scenario) -> dict:
@@ -384,16 +411,19 @@ def update_scenario(name: str, data: Mapping | Scenario) -> dict:
     from db.engine import session_scope
 
     scenario = data if isinstance(data, Scenario) else Scenario.from_mapping(data)
-    with session_scope() as session:
-        row = _find(session, name)
-        if row is None:
-            raise ScenarioError(f"name: no scenario called {name!r}")
-        clash = _find(session, scenario.name)
-        if clash is not None and clash.id != row.id:
-            raise ScenarioError(f"name: a scenario called {scenario.name!r} already exists")
-        _write(row, scenario)
-        session.flush()
-        return _row_to_dict(row)
+    try:
+        with session_scope() as session:
+            row = _find(session, name)
+            if row is None:
+                raise ScenarioError(f"name: no scenario called {name!r}")
+            clash = _find(session, scenario.name)
+            if clash is not None and clash.id != row.id:
+                raise _exists(scenario.name)
+            _write(row, scenario)
+            session.flush()
+            return _row_to_dict(row)
+    except _integrity_error():
+        raise _exists(scenario.name) from None
 
 
 def delete_scenario(name: str) -> bool:
@@ -439,8 +469,13 @@ def export_csv(scenarios: Iterable[Mapping]) -> str:
             row[field] = LIST_SEPARATOR.join(row[field])
         for field in ("typical_params", "training_tokens"):
             row[field] = f"{row[field]:.6g}"
-        writer.writerow(row)
+        writer.writerow({field: defuse_csv_cell(value) for field, value in row.items()})
     return buffer.getvalue()
+
+
+def _undefused(record: dict) -> dict:
+    """export_csv put an apostrophe before cells a spreadsheet would run as formulas; the import takes it off."""
+    return {key: undefuse_csv_cell(value) for key, value in record.items()}
 
 
 def parse_import(content: str | bytes, fmt: str) -> list[Scenario]:
@@ -449,28 +484,35 @@ def parse_import(content: str | bytes, fmt: str) -> list[Scenario]:
         try:
             content = content.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise ScenarioError("file: not UTF-8 text") from None
+            raise ScenarioError("file: not UTF-8 text; save it as UTF-8 and try again") from None
     fmt = fmt.lower().lstrip(".")
     if fmt == "json":
         try:
             records = json.loads(content)
         except json.JSONDecodeError as exc:
             raise ScenarioError(f"file: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        except RecursionError:
+            raise ScenarioError("file: JSON nested too deeply to be a list of scenarios") from None
         if isinstance(records, dict) and isinstance(records.get("scenarios"), list):
             records = records["scenarios"]
         if not isinstance(records, list):
             raise ScenarioError("file: a JSON list of scenario objects expected")
         labelled = [(f"row {index}", record) for index, record in enumerate(records, start=1)]
     elif fmt == "csv":
+        csv.field_size_limit(max(csv.field_size_limit(), MAX_CSV_FIELD_BYTES))
         reader = csv.DictReader(io.StringIO(content))
-        missing = [field for field in FIELDS if field != "training_tokens" and field not in (reader.fieldnames or [])]
-        if missing:
-            raise ScenarioError(f"file: CSV header lacks the column {missing[0]!r}")
         labelled = []
-        for index, record in enumerate(reader, start=1):
-            if None in record:
-                raise ScenarioError(f"row {index} (line {reader.line_num}): more cells than header columns")
-            labelled.append((f"row {index} (line {reader.line_num})", record))
+        try:
+            header = reader.fieldnames or []
+            missing = [field for field in FIELDS if field != "training_tokens" and field not in header]
+            if missing:
+                raise ScenarioError(f"file: CSV header lacks the column {missing[0]!r}")
+            for index, record in enumerate(reader, start=1):
+                if None in record:
+                    raise ScenarioError(f"row {index} (line {reader.line_num}): more cells than header columns")
+                labelled.append((f"row {index} (line {reader.line_num})", _undefused(record)))
+        except csv.Error as exc:
+            raise ScenarioError(f"file: not readable CSV (line {reader.line_num}: {exc})") from None
     else:
         raise ScenarioError(f"format: must be csv or json, got {fmt!r}")
     if not labelled:
@@ -482,7 +524,7 @@ def parse_import(content: str | bytes, fmt: str) -> list[Scenario]:
         except ScenarioError as exc:
             name = record.get("name") if isinstance(record, Mapping) else None
             raise ScenarioError(f"{label}{f' {name!r}' if name else ''}: {exc}") from None
-        key = scenario.name.lower()
+        key = name_key(scenario.name)
         if key in seen:
             raise ScenarioError(f"{label}: name: {scenario.name!r} appears twice (also {seen[key]})")
         seen[key] = label
@@ -491,23 +533,32 @@ def parse_import(content: str | bytes, fmt: str) -> list[Scenario]:
 
 
 def import_scenarios(content: str | bytes, fmt: str) -> dict:
-    """Add new scenarios and replace same-named ones, all in one transaction; a bad file changes nothing."""
+    """Add new scenarios and replace same-named ones, all in one transaction; a bad file changes nothing. New rows go
+    in as one bulk insert, so thousands import in about a second."""
+    from sqlalchemy import insert, select, update
+
     from db.engine import session_scope
-    from db.models import AppScenario
+    from db.models import AppScenario, utcnow
 
     scenarios = parse_import(content, fmt)
-    created = updated = 0
-    with session_scope() as session:
-        for scenario in scenarios:
-            row = _find(session, scenario.name)
-            if row is None:
-                row = AppScenario(is_seed=False)
-                session.add(row)
-                created += 1
-            else:
-                updated += 1
-            _write(row, scenario)
-    return {"created": created, "updated": updated}
+    try:
+        with session_scope() as session:
+            stored = dict(session.execute(select(AppScenario.name_key, AppScenario.id)).all())
+            new_rows, changed_rows, now = [], [], utcnow()
+            for scenario in scenarios:
+                key = name_key(scenario.name)
+                values = {**scenario.to_dict(), "name_key": key}
+                if key in stored:
+                    changed_rows.append({**values, "id": stored[key], "updated_at": now})
+                else:
+                    new_rows.append({**values, "is_seed": False})
+            if changed_rows:
+                session.execute(update(AppScenario), changed_rows)
+            if new_rows:
+                session.execute(insert(AppScenario), new_rows)
+    except _integrity_error():  # a concurrent import or edit added one of these names meanwhile
+        raise ScenarioError("file: another user added some of these scenarios meanwhile; import again") from None
+    return {"created": len(new_rows), "updated": len(changed_rows)}
 
 
 # ---- compute budget and links to the GPU-budget and funding pages ------------------------------------------------
@@ -603,7 +654,7 @@ def funding_query(scenario: Mapping | Scenario, budget: Mapping | None = None) -
 
 
 def main(argv: list[str] | None = None) -> int:
-    from core.cli import ArgumentParser, exit_with_error
+    from core.cli import ArgumentParser, exit_with_error, strict_json
 
     parser = ArgumentParser(prog="python -m core.catalog", description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print the catalog as a JSON list")
@@ -638,7 +689,7 @@ def main(argv: list[str] | None = None) -> int:
     out_fields = FIELDS + (("feasibility_score",) if weights is not None else ())
     records = [{field: s[field] for field in out_fields} for s in scenarios]
     if args.json:
-        print(json.dumps(records, indent=2, ensure_ascii=False))
+        print(strict_json(records, indent=2, ensure_ascii=False))
         return 0
     for record in records:
         score = f"  score {record['feasibility_score']:5.1f}" if weights is not None else ""

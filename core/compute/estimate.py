@@ -15,7 +15,6 @@ Shape flags: --layers --hidden --heads --kv-heads --ffn --vocab [--head-dim --ml
 
 from __future__ import annotations
 
-import json
 import math
 
 from core.compute.architectures import Architecture, ArchitectureError, preset, presets
@@ -221,7 +220,9 @@ def _serving_inputs(args, gpu) -> ServingInputs:
 
 
 def _print_json(data) -> None:
-    print(json.dumps(data, allow_nan=False))
+    from core.cli import strict_json
+
+    print(strict_json(data))
 
 
 def _train_line(result: dict) -> str:
@@ -321,6 +322,10 @@ def main(argv: list[str] | None = None) -> int:
             result = estimate_training(_training_inputs(args, gpu))
     except (GpuLookupError, EstimateInputError, ArchitectureError) as exc:
         exit_with_error(str(exc.args[0]) if exc.args else str(exc))
+    except ArithmeticError:  # inputs within every bound whose combination still overflows
+        from core.cli import NOT_FINITE
+
+        exit_with_error(NOT_FINITE)
     if args.json:
         _print_json(result)
     else:

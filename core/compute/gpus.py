@@ -7,6 +7,8 @@ import re
 from dataclasses import asdict, dataclass, fields, replace
 from functools import cache
 
+from core.text import name_key
+
 SPEC_FIELDS = (
     "name", "vendor", "bf16_dense_tflops", "fp32_tflops", "memory_gb", "bandwidth_tbs", "tdp_w",
     "price_per_hour_usd", "price_note", "spec_source", "nvlink_gbs", "ib_gbs", "price_reserved_per_hour_usd",
@@ -26,6 +28,16 @@ FP8_PATTERNS = r"\b(h100|h800|h200|h20|gh200|b100|b200|b300|gb200|gb300|l4|l40s?
 
 def supports_fp8(gpu_name: str) -> bool:
     return re.search(FP8_PATTERNS, gpu_name.lower()) is not None
+
+
+# Bounds of every spec figure (the largest accelerators today: about 5,000 dense BF16 TFLOPS, 300 GB, 10 TB/s,
+# 1,500 W); the floors keep the estimators, which divide by these, finite.
+SPEC_BOUNDS = {
+    "bf16_dense_tflops": (1e-3, 1e6), "fp32_tflops": (1e-3, 1e6), "memory_gb": (1e-3, 1e6),
+    "bandwidth_tbs": (1e-3, 1e4), "tdp_w": (None, 1e6), "price_per_hour_usd": (None, 1e5),
+    "nvlink_gbs": (1e-3, 1e6), "ib_gbs": (1e-3, 1e6), "price_reserved_per_hour_usd": (None, 1e5),
+    "price_spot_per_hour_usd": (None, 1e5),
+}  # fmt: skip
 
 
 class CatalogError(ValueError):
@@ -125,6 +137,11 @@ def _number(field: str, value, positive: bool = False) -> float:
         raise CatalogError(f"{field}: must be greater than 0, got {number:g}")
     if number < 0:
         raise CatalogError(f"{field}: must not be negative, got {number:g}")
+    low, high = SPEC_BOUNDS.get(field, (None, None))
+    if high is not None and number > high:
+        raise CatalogError(f"{field}: at most {high:g}, got {number:g}")
+    if low is not None and 0 < number < low:
+        raise CatalogError(f"{field}: at least {low:g}, got {number:g}")
     return number
 
 
@@ -146,6 +163,7 @@ def spec_from_mapping(values: dict) -> GpuSpec:
     for required in ("name", "bf16_dense_tflops", "memory_gb"):
         if cleaned.get(required) is None:
             raise CatalogError(f"{required}: required")
+    cleaned.setdefault("vendor", None)
     return GpuSpec(**cleaned)
 
 
@@ -220,14 +238,20 @@ def catalog_specs() -> list[GpuSpec]:
     return [spec_from_mapping(row) for row in list_hardware()]
 
 
-def get_hardware(name: str) -> GpuSpec | None:
+def _stored(session, name: str):
+    """The row called `name` in any case or Unicode spelling ("h100 sxm" finds "H100 SXM")."""
     from sqlalchemy import select
 
-    from db.engine import session_scope
     from db.models import Hardware
 
+    return session.scalar(select(Hardware).where(Hardware.name_key == name_key(name)))
+
+
+def get_hardware(name: str) -> GpuSpec | None:
+    from db.engine import session_scope
+
     with session_scope() as session:
-        row = session.scalar(select(Hardware).where(Hardware.name == name))
+        row = _stored(session, name)
         return _row_to_spec(row) if row else None
 
 
@@ -236,51 +260,61 @@ def resolve_gpu(query: str) -> GpuSpec:
     return find_gpu(query, catalog_specs())
 
 
+def _already_there(name: str) -> CatalogError:
+    return CatalogError(f"name: {name!r} is already in the catalog")
+
+
 def add_hardware(spec: GpuSpec | dict) -> GpuSpec:
-    from sqlalchemy import select
+    from sqlalchemy.exc import IntegrityError
 
     from db.engine import session_scope
     from db.models import Hardware
 
     spec = spec if isinstance(spec, GpuSpec) else spec_from_mapping(spec)
-    with session_scope() as session:
-        if session.scalar(select(Hardware).where(Hardware.name == spec.name)) is not None:
-            raise CatalogError(f"name: {spec.name!r} is already in the catalog")
-        session.add(Hardware(**spec.as_dict(), is_seed=False))
+    try:
+        with session_scope() as session:
+            if _stored(session, spec.name) is not None:
+                raise _already_there(spec.name)
+            session.add(Hardware(**spec.as_dict(), is_seed=False))
+    except IntegrityError:  # another process added the same name between the check and the commit
+        raise _already_there(spec.name) from None
     return spec
 
 
 def update_hardware(current_name: str, /, **changes) -> GpuSpec:
     """Change some fields of an entry (renaming allowed); the whole entry is validated before anything is written."""
-    from sqlalchemy import select
+    from sqlalchemy.exc import IntegrityError
 
     from db.engine import session_scope
-    from db.models import Hardware
 
     unknown = set(changes) - set(SPEC_FIELDS)
     if unknown:
         raise CatalogError(f"{sorted(unknown)[0]}: not a catalog field")
-    with session_scope() as session:
-        row = session.scalar(select(Hardware).where(Hardware.name == current_name))
-        if row is None:
-            raise CatalogError(f"name: {current_name!r} is not in the catalog")
-        cleaned = {k: (None if isinstance(v, str) and not v.strip() and k != "name" else v) for k, v in changes.items()}
-        spec = replace(_row_to_spec(row), **cleaned)
-        if spec.name != current_name and session.scalar(select(Hardware).where(Hardware.name == spec.name)) is not None:
-            raise CatalogError(f"name: {spec.name!r} is already in the catalog")
-        for field, value in spec.as_dict().items():
-            setattr(row, field, value)
+    spec = None
+    try:
+        with session_scope() as session:
+            row = _stored(session, current_name)
+            if row is None:
+                raise CatalogError(f"name: {current_name!r} is not in the catalog")
+            cleaned = {
+                k: (None if isinstance(v, str) and not v.strip() and k != "name" else v) for k, v in changes.items()
+            }
+            spec = replace(_row_to_spec(row), **cleaned)
+            clash = _stored(session, spec.name)
+            if clash is not None and clash.id != row.id:
+                raise _already_there(spec.name)
+            for field, value in spec.as_dict().items():
+                setattr(row, field, value)
+    except IntegrityError:
+        raise _already_there(spec.name if spec else current_name) from None
     return spec
 
 
 def delete_hardware(name: str) -> None:
-    from sqlalchemy import select
-
     from db.engine import session_scope
-    from db.models import Hardware
 
     with session_scope() as session:
-        row = session.scalar(select(Hardware).where(Hardware.name == name))
+        row = _stored(session, name)
         if row is None:
             raise CatalogError(f"name: {name!r} is not in the catalog")
         session.delete(row)

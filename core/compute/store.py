@@ -10,6 +10,8 @@ import csv
 import io
 import json
 
+from core.text import defuse_csv_cell, name_key
+
 KINDS = ("training", "serving", "training_and_serving")
 COMPARE_FIELDS = (
     ("gpu", "training", "gpu"),
@@ -78,7 +80,8 @@ def save_estimate(
     serving: dict | None = None,
     overwrite: bool = False,
 ) -> dict:
-    """Store (or, with overwrite, replace) a named estimate; returns it as list_estimates shows it."""
+    """Store (or, with overwrite, replace) a named estimate; returns it as list_estimates shows it. Names compare
+    case- and Unicode-insensitively: "ÉCOLE AI" and "école ai" are one estimate."""
     from sqlalchemy.exc import IntegrityError
 
     from db.engine import is_unique_violation
@@ -87,7 +90,11 @@ def save_estimate(
     outputs = build_outputs(training, serving)
     inputs = {"training": training_inputs if training else None, "serving": serving_inputs if serving else None}
     # JSON columns hold plain data only; a round trip turns any stray type into an error here, not at commit.
-    inputs, outputs = json.loads(json.dumps(inputs)), json.loads(json.dumps(outputs))
+    try:
+        inputs = json.loads(json.dumps(inputs, allow_nan=False))
+        outputs = json.loads(json.dumps(outputs, allow_nan=False))
+    except ValueError:
+        raise EstimateStoreError("outputs: a figure is not a finite number; use smaller inputs") from None
     kind = kind_of(training, serving)
     try:
         return _write(name, kind, inputs, outputs, overwrite)
@@ -101,19 +108,27 @@ def save_estimate(
         return _write(name, kind, inputs, outputs, overwrite)  # its row is there now, so this save replaces it
 
 
-def _write(name: str, kind: str, inputs: dict, outputs: dict, overwrite: bool) -> dict:
+def _stored(session, name: str):
+    """The estimate called `name` in any case or Unicode spelling."""
     from sqlalchemy import select
 
+    from db.models import SavedEstimate
+
+    return session.scalar(select(SavedEstimate).where(SavedEstimate.name_key == name_key(name)))
+
+
+def _write(name: str, kind: str, inputs: dict, outputs: dict, overwrite: bool) -> dict:
     from db.engine import session_scope
     from db.models import SavedEstimate
 
     with session_scope() as session:
-        row = session.scalar(select(SavedEstimate).where(SavedEstimate.name == name))
+        row = _stored(session, name)
         if row is not None and not overwrite:
             raise EstimateStoreError(f"name: an estimate called {name!r} exists; pick another name or overwrite it")
         if row is None:
             row = SavedEstimate(name=name)
             session.add(row)
+        row.name = name
         row.kind = kind
         row.inputs = inputs
         row.outputs = outputs
@@ -144,24 +159,18 @@ def list_estimates() -> list[dict]:
 
 
 def get_estimate(name: str) -> dict | None:
-    from sqlalchemy import select
-
     from db.engine import session_scope
-    from db.models import SavedEstimate
 
     with session_scope() as session:
-        row = session.scalar(select(SavedEstimate).where(SavedEstimate.name == name))
+        row = _stored(session, name)
         return _row_to_dict(row) if row else None
 
 
 def delete_estimate(name: str) -> None:
-    from sqlalchemy import select
-
     from db.engine import session_scope
-    from db.models import SavedEstimate
 
     with session_scope() as session:
-        row = session.scalar(select(SavedEstimate).where(SavedEstimate.name == name))
+        row = _stored(session, name)
         if row is None:
             raise EstimateStoreError(f"name: no saved estimate called {name!r}")
         session.delete(row)
@@ -195,5 +204,5 @@ def export_csv(estimates: list[dict]) -> str:
     if rows:
         writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({key: defuse_csv_cell(value) for key, value in row.items()} for row in rows)
     return buffer.getvalue()

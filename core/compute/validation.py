@@ -7,6 +7,8 @@ import math
 from core.compute.gpus import GpuSpec
 
 MAX_COUNT = 1e18  # bounds keep every output finite
+# Inputs the estimates divide by have a floor as well: below it a figure is a typo, and the quotient is infinite.
+MINIMUM = {"mfu": 1e-4, "mbu": 1e-4, "serving_mfu": 1e-4, "target_days": 0.01, "requests_per_day": 1e-6}
 
 
 class EstimateInputError(ValueError):
@@ -28,6 +30,8 @@ def number(field: str, value, integer: bool = False, allow_zero: bool = False, m
         )
     if result > maximum:
         raise EstimateInputError(f"{field}: at most {maximum:g}, got {result:g}")
+    if 0 < result < MINIMUM.get(field, 0):
+        raise EstimateInputError(f"{field}: at least {MINIMUM[field]:g}, got {result:g}")
     if integer:
         if result != int(result):
             raise EstimateInputError(f"{field}: must be a whole number, got {result:g}")

@@ -16,6 +16,9 @@ from PIL import Image, ImageChops, ImageOps, UnidentifiedImageError
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_SIDE_PX = 4096
+# Pillow refuses to decode an image whose header claims more than twice this many pixels (a "decompression bomb":
+# a small file that would unpack to gigabytes); its default allows about 179 million.
+Image.MAX_IMAGE_PIXELS = MAX_SIDE_PX * MAX_SIDE_PX
 FIELD_PX = 28
 DIGIT_BOX_PX = 20
 # MNIST's training digits have their centre of mass at pixel index (14.0, 14.0), measured on the stored data.
@@ -90,7 +93,11 @@ def read_image(source: ImageSource, draft_side: int | None = None) -> Image.Imag
         return ImageOps.exif_transpose(image)
     except ImageTooLargeError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        raise ImageTooLargeError(
+            f"image: image too large, its header claims far more than {MAX_SIDE_PX}×{MAX_SIDE_PX} px"
+        ) from None
+    except UnidentifiedImageError:
         raise NotAnImageError("image: not a PNG, JPEG or other image file Pillow can read") from None
     except (OSError, ValueError, SyntaxError) as exc:
         raise NotAnImageError(f"image: the file is damaged or truncated ({exc})") from None
@@ -114,7 +121,9 @@ def _read_file(path: Path) -> bytes:
 
 def _check_dimensions(width: int, height: int) -> None:
     if width > MAX_SIDE_PX or height > MAX_SIDE_PX:
-        raise ImageTooLargeError(f"image: {width}×{height} px is over the {MAX_SIDE_PX} px limit per side")
+        raise ImageTooLargeError(
+            f"image: image too large, {width}×{height} px is over the {MAX_SIDE_PX} px limit per side"
+        )
     if width < 1 or height < 1:
         raise NotAnImageError(f"image: {width}×{height} px has no pixels")
 

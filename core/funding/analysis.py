@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import json
 import math
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -69,9 +68,11 @@ __all__ = [
 
 def load_scenario_file(path: str | Path) -> Scenario:
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise ScenarioError(f"file: cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(f"file: {path} is not UTF-8 text; save it as UTF-8 and try again") from None
     return scenario_from_json(text)
 
 
@@ -311,7 +312,7 @@ def _text_report(result: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from core.cli import ArgumentParser, exit_with_error
+    from core.cli import ArgumentParser, exit_with_error, strict_json
 
     parser = ArgumentParser(prog="python -m core.funding", description=__doc__.splitlines()[0])
     parser.add_argument("scenario", help="scenario JSON file")
@@ -322,6 +323,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.paths < 0:
         exit_with_error("--paths must be 0 or more")
+    if args.seed < 0:
+        exit_with_error("--seed must be 0 or more")
     try:
         result = analyze(load_scenario_file(args.scenario), risk_paths=args.paths, seed=args.seed)
     except ScenarioError as exc:
@@ -332,8 +335,7 @@ def main(argv: list[str] | None = None) -> int:
         except OSError as exc:
             exit_with_error(f"--csv: cannot write {args.csv}: {exc.strerror or exc}")
     if args.json:
-        json.dump(result, sys.stdout, allow_nan=False)
-        sys.stdout.write("\n")
+        print(strict_json(result))
     else:
         print(_text_report(result))
     return 0

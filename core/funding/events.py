@@ -8,15 +8,29 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 MAX_MONEY = 1e13  # more than any company has raised; keeps every sum finite
 MAX_SHARES = 10**13
 MAX_MONTH = 600
+# Every other number of a scenario (revenue, headcount, multiples, fractions) lies within these magnitudes, or is
+# 0: the projections stay finite, and no ratio of two figures overflows.
+MAX_FIGURE = 1e15
+MIN_FIGURE = 1e-9
 
 
 class FundingModel(BaseModel):
     model_config = ConfigDict(extra="ignore", validate_assignment=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _bounded(cls, value):
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            if abs(value) > MAX_FIGURE:
+                raise ValueError(f"must be at most {MAX_FIGURE:g} in size, got {value:g}")
+            if 0 < abs(value) < MIN_FIGURE:
+                raise ValueError(f"must be 0 or at least {MIN_FIGURE:g} in size, got {value:g}")
+        return value
 
 
 Money = Annotated[float, Field(gt=0, le=MAX_MONEY)]

@@ -286,6 +286,8 @@ def scenario_from_json(text: str) -> Scenario:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ScenarioError(f"file: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    except RecursionError:
+        raise ScenarioError("file: JSON nested too deeply to be a scenario") from None
     return parse_scenario(data)
 
 
@@ -303,6 +305,8 @@ def compute_from_estimate(outputs: dict, name: str | None = None, start_month: i
         serving = float(outputs.get("serving_monthly_cost_usd") or 0.0)
     except (TypeError, ValueError):
         raise ScenarioError("estimate.outputs: costs and days must be numbers") from None
+    if not all(math.isfinite(value) for value in (training, days, serving)):
+        raise ScenarioError("estimate.outputs: costs and days must be finite numbers")
     months = max(1, math.ceil(days / DAYS_PER_MONTH - 1e-9)) if days > 0 else 1
     try:
         return Compute(

@@ -22,11 +22,14 @@ import numpy as np
 from core.funding.captable import build_cap_tables
 from core.funding.cashflow import project, revenue_paths, runway_months
 from core.funding.exits import founder_name, payout_curve
-from core.funding.model import Scenario, parse_scenario
+from core.funding.model import Scenario, ScenarioError, parse_scenario
 from core.funding.raises import RATIO_STEP, RaiseSchedule, raise_indices, ratio_bucket, scenario_after, schedule
 from core.funding.text import money, percent
 from core.funding.waterfall import exit_classes, waterfall
 
+# Paths × months simulated at once; each array of that many floats is 160 MB at the limit.
+MAX_PATHS = 1_000_000
+MAX_PATH_MONTHS = 20_000_000
 DIRECT_PAYOUT_PATHS = 24  # a cap table shared by fewer paths is paid out path by path
 
 
@@ -55,7 +58,10 @@ def simulate_risk(
     started = time.perf_counter()
     scenario = parse_scenario(scenario)
     if paths < 1 or months < 1:
-        raise ValueError("paths and months must be at least 1")
+        raise ScenarioError("paths: paths and months must be at least 1")
+    if paths > MAX_PATHS or paths * months > MAX_PATH_MONTHS:
+        most = min(MAX_PATHS, MAX_PATH_MONTHS // months)
+        raise ScenarioError(f"paths: at most {most:,} for a {months}-month simulation, got {paths:,}")
     survival_month = min(survival_month or scenario.risk.survival_month, months)
     rng = np.random.default_rng(seed)
     draws = _draws(scenario, paths, rng)

@@ -1,5 +1,6 @@
 """Saved funding scenarios (db.models.FundingScenario: unique name, validated payload) and saved GPU-budget
-estimates read as compute costs. Every write validates first, so a bad scenario or file changes nothing."""
+estimates read as compute costs. Every write validates first, so a bad scenario or file changes nothing. Names
+compare case- and Unicode-insensitively (core.text.name_key): "ÉCOLE AI" is found, edited and deleted as "école ai"."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from core.funding.model import (
     scenario_from_json,
     scenario_to_dict,
 )
+from core.text import name_key
 from db.engine import is_unique_violation, session_scope
 from db.models import FundingScenario, SavedEstimate
 
@@ -33,7 +35,11 @@ def _clean_name(name: str) -> str:
 
 
 def _row(session, name: str) -> FundingScenario | None:
-    return session.scalar(select(FundingScenario).where(FundingScenario.name == name))
+    return session.scalar(select(FundingScenario).where(FundingScenario.name_key == name_key(name)))
+
+
+def _exists(name: str) -> ScenarioError:
+    return ScenarioError(f"name: a scenario called {name!r} already exists")
 
 
 def _require(session, name: str) -> FundingScenario:
@@ -56,7 +62,8 @@ def scenario_names() -> list[str]:
 
 def load_scenario(name: str) -> Scenario:
     with session_scope() as session:
-        payload = dict(_require(session, name).payload)
+        row = _require(session, name)
+        payload, name = dict(row.payload), row.name
     scenario = parse_scenario(payload)
     return scenario.model_copy(update={"name": name})
 
@@ -72,7 +79,7 @@ def save_scenario(name: str, scenario: Scenario | dict, overwrite: bool = True) 
         if not is_unique_violation(error):
             raise
         if not overwrite:
-            raise ScenarioError(f"name: a scenario called {name!r} already exists") from None
+            raise _exists(name) from None
         _write(name, payload, overwrite)  # its row is there now, so this save replaces it
     return scenario
 
@@ -81,11 +88,11 @@ def _write(name: str, payload: dict, overwrite: bool) -> None:
     with session_scope() as session:
         row = _row(session, name)
         if row is not None and not overwrite:
-            raise ScenarioError(f"name: a scenario called {name!r} already exists")
+            raise _exists(name)
         if row is None:
             session.add(FundingScenario(name=name, payload=payload))
         else:
-            row.payload = payload
+            row.name, row.payload = name, payload
 
 
 def create_scenario(name: str, scenario: Scenario | dict) -> Scenario:
@@ -99,14 +106,15 @@ def rename_scenario(old: str, new: str) -> None:
     except IntegrityError as error:  # another writer took the new name between our look-up and our update
         if not is_unique_violation(error):
             raise
-        raise ScenarioError(f"name: a scenario called {new!r} already exists") from None
+        raise _exists(new) from None
 
 
 def _rename(old: str, new: str) -> None:
     with session_scope() as session:
         row = _require(session, old)
-        if new != old and _row(session, new) is not None:
-            raise ScenarioError(f"name: a scenario called {new!r} already exists")
+        clash = _row(session, new)
+        if clash is not None and clash.id != row.id:
+            raise _exists(new)
         row.name = new
         row.payload = {**dict(row.payload), "name": new}
 
@@ -114,11 +122,12 @@ def _rename(old: str, new: str) -> None:
 def duplicate_scenario(name: str, new_name: str | None = None) -> str:
     """A copy under new_name, or under 'name (copy)', 'name (copy 2)', … when none is given."""
     with session_scope() as session:
-        payload = dict(_require(session, name).payload)
-        taken = set(session.scalars(select(FundingScenario.name)))
+        row = _require(session, name)
+        payload, name = dict(row.payload), row.name
+        taken = set(session.scalars(select(FundingScenario.name_key)))
     if new_name is None:
         new_name, number = f"{name} (copy)", 2
-        while new_name in taken:
+        while name_key(new_name) in taken:
             new_name, number = f"{name} (copy {number})", number + 1
     create_scenario(new_name, payload)
     return _clean_name(new_name)
@@ -137,9 +146,9 @@ def import_scenario_json(text: str | bytes, name: str | None = None, overwrite: 
     """Validate the whole file first; a bad file raises ScenarioError naming the field and stores nothing."""
     if isinstance(text, bytes):
         try:
-            text = text.decode("utf-8")
+            text = text.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise ScenarioError("file: not UTF-8 text") from None
+            raise ScenarioError("file: not UTF-8 text; save it as UTF-8 and try again") from None
     scenario = scenario_from_json(text)
     return save_scenario(name or scenario.name, scenario, overwrite=overwrite)
 
@@ -153,8 +162,8 @@ def list_estimates() -> list[dict]:
 
 def compute_from_saved_estimate(name: str, start_month: int = 0) -> Compute:
     with session_scope() as session:
-        row = session.scalar(select(SavedEstimate).where(SavedEstimate.name == name))
+        row = session.scalar(select(SavedEstimate).where(SavedEstimate.name_key == name_key(name)))
         if row is None:
             raise ScenarioError(f"estimate: no saved GPU-budget estimate called {name!r}")
-        outputs = dict(row.outputs or {})
+        outputs, name = dict(row.outputs or {}), row.name
     return compute_from_estimate(outputs, name=name, start_month=start_month)

@@ -49,6 +49,30 @@ class MnistData:
         return int(self.x_test.shape[0])
 
 
+PATH_REFUSED = (
+    "data: that path is not in the data folder or a folder the operator allowed (MODELRUNWAY_DATA_DIRS); "
+    "put mnist.npz or the IDX files there"
+)
+
+
+def allowed_user_path(text: str) -> Path:
+    """A path typed into a page, accepted only inside the data home or a folder in MODELRUNWAY_DATA_DIRS; a relative
+    path is taken from the data home. The refusal reads the same whether or not the path exists, so a browser learns
+    nothing about the server's other files."""
+    from core.config import allowed_data_dirs, data_home
+
+    try:
+        path = Path(text.strip()).expanduser()
+        resolved = (path if path.is_absolute() else data_home() / path).resolve()
+    except (OSError, ValueError, RuntimeError):  # a NUL byte, a symlink loop, a name too long
+        raise DataError(PATH_REFUSED) from None
+    if not any(resolved.is_relative_to(folder) for folder in allowed_data_dirs()):
+        raise DataError(PATH_REFUSED)
+    if not resolved.exists():
+        raise DataError(f"data: {text.strip()} does not exist in the allowed folders")
+    return resolved
+
+
 def keras_cache_path() -> Path:
     keras_home = os.environ.get("KERAS_HOME") or Path.home() / ".keras"
     return Path(keras_home) / "datasets" / "mnist.npz"
@@ -103,6 +127,9 @@ def _validated(arrays: dict[str, np.ndarray], key: str) -> np.ndarray:
     if key not in arrays:
         raise DataError(f"data: {key} is missing")
     array = np.asarray(arrays[key])
+    if array.dtype.kind not in "iuf":  # text, bytes, booleans, complex or structured values are not pixels or digits
+        what = "pixels" if key.startswith("x") else "labels"
+        raise DataError(f"data: {key} {what} must be numbers, got {array.dtype.name} values")
     if key.startswith("x"):
         if array.ndim not in (2, 3) or int(np.prod(array.shape[1:])) != IMAGE_PIXELS:
             raise DataError(f"data: {key} must hold 28x28 images, got shape {array.shape}")

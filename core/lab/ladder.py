@@ -15,7 +15,6 @@ the fits are extrapolated, and marked as such."""
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 import time
@@ -25,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.cli import ArgumentParser, exit_with_error, finite_json
+from core.cli import ArgumentParser, exit_with_error, strict_json
 
 SIZE_WIDTHS = (32, 64, 128, 256, 512, 1024)
 DATA_SIZES = (250, 500, 1000, 2000)  # and all available digits
@@ -185,6 +184,8 @@ def fit_power_law(x: list[float], error: list[float]) -> dict | None:
     log_error = np.log10([ei for _, ei in pairs])
     regression = LinearRegression().fit(log_x, log_error)
     slope = float(regression.coef_[0])
+    if not (math.isfinite(slope) and abs(float(regression.intercept_)) < 300):
+        return None
     return {
         "a": float(10**regression.intercept_),
         "b": -slope,
@@ -365,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
 
     result = run_ladder(config, progress=show)
     if args.json:
-        print(json.dumps(finite_json(result), allow_nan=False))
+        print(strict_json(result))
     else:
         print()
         for point in result["points"]:

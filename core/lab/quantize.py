@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.cli import ArgumentParser, exit_with_error, finite_json
+from core.cli import ArgumentParser, exit_with_error, strict_json
 from core.demo.predict import INT8_SUFFIX
 
 REPRESENTATIVE_DIGITS = 300
@@ -172,7 +172,7 @@ def quantize_model(model_path: str | os.PathLike, data=None) -> dict:
         "max_probability_difference": float(np.abs(float_probabilities - int8_probabilities).max()),
     }
     report["size_ratio"] = report["int8"]["bytes"] / report["float32"]["bytes"]
-    _write_atomically(report_path(model_path), json.dumps(finite_json(report), allow_nan=False).encode())
+    _write_atomically(report_path(model_path), json.dumps(report, allow_nan=False).encode())
     return report
 
 
@@ -202,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     except QuantizeError as exc:
         exit_with_error(str(exc))
     if args.json:
-        print(json.dumps(finite_json(report), allow_nan=False))
+        print(strict_json(report))
     else:
         f32, i8 = report["float32"], report["int8"]
         print(

@@ -6,10 +6,11 @@ python -m core.train [--variant fast|seed|demo] [--epochs N] [--batch-size B] [-
 
 from __future__ import annotations
 
-import json
 import os
 import platform
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from core import config as settings
-from core.cli import ArgumentParser, exit_with_error, finite_json
+from core.cli import ArgumentParser, exit_with_error, native_stderr_silenced, strict_json
 from core.lab.data import DataError, MnistData, load_mnist
 from core.lab.demo_model import training_flops_per_sample
 from core.lab.device import DeviceInfo, detect_device, measure_matmul_peak
@@ -31,6 +32,10 @@ VARIANTS = ("fast", "seed", "demo")
 # The demo model learns from distorted copies, a new set each epoch, so it needs more passes than the MLP.
 DEFAULT_EPOCHS = {"fast": 5, "seed": 5, "demo": 24}
 DEFAULT_BATCH_SIZE = {"fast": 32, "seed": 32, "demo": 64}
+MAX_EPOCHS = 1000
+MAX_BATCH_SIZE = 65_536
+MAX_LIMIT = 10_000_000
+MAX_SEED = 2**32 - 1  # Keras and NumPy seeds are unsigned 32-bit
 _peak_cache: dict[tuple[str, str, str], float] = {}
 
 
@@ -61,16 +66,41 @@ class TrainConfig:
                 raise ValueError(f"{field}: must be a whole number, got {value!r}")
         if self.epochs <= 0:
             raise ValueError(f"epochs: must be at least 1, got {self.epochs}")
-        if self.epochs > 1000:
-            raise ValueError(f"epochs: at most 1000, got {self.epochs}")
+        if self.epochs > MAX_EPOCHS:
+            raise ValueError(f"epochs: at most {MAX_EPOCHS}, got {self.epochs}")
         if self.batch_size <= 0:
             raise ValueError(f"batch_size: must be at least 1, got {self.batch_size}")
+        if self.batch_size > MAX_BATCH_SIZE:
+            raise ValueError(f"batch_size: at most {MAX_BATCH_SIZE:,}, got {self.batch_size:,}")
+        if not 0 <= self.seed <= MAX_SEED:
+            raise ValueError(f"seed: a whole number from 0 to {MAX_SEED}, got {self.seed}")
         if self.limit is not None and (
             isinstance(self.limit, bool) or not isinstance(self.limit, int) or self.limit <= 0
         ):
             raise ValueError(f"limit: must be a positive whole number of training digits, got {self.limit!r}")
+        if self.limit is not None and self.limit > MAX_LIMIT:
+            raise ValueError(f"limit: at most {MAX_LIMIT:,} training digits, got {self.limit:,}")
         if self.data_path is not None and not Path(self.data_path).exists():
             raise ValueError(f"data: {self.data_path} does not exist")
+
+
+def check_fits(config: TrainConfig, data: MnistData) -> None:
+    """What only the loaded data can tell: a batch cannot be larger than the training set."""
+    if config.batch_size > data.n_train:
+        raise ValueError(f"batch_size: at most the {data.n_train:,} training digits, got {config.batch_size:,}")
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM during a training, handled like Ctrl-C: the run is stored as interrupted."""
+
+    def __init__(self, signum: int):
+        super().__init__(f"stopped by {signal.Signals(signum).name}")
+        self.signum = signum
+
+
+def _raise_interrupted(signum, _frame) -> None:
+    signal.signal(signum, signal.SIG_DFL)  # a second signal ends the process at once; the next start sweeps it
+    raise Interrupted(signum)
 
 
 def _peak_flops(device: DeviceInfo, precision: str) -> float:
@@ -160,8 +190,10 @@ def _progress_callback(keras, progress: ProgressFn | None, epochs: int, steps: i
 
 def save_model_atomically(model, final_path: Path) -> Path:
     """Write beside the target, then rename: a crash leaves the old file or none, never half of one."""
+    from core.lab.runs import temp_model_path
+
     final_path.parent.mkdir(parents=True, exist_ok=True)
-    temp_path = final_path.with_name(f".{final_path.stem}.{os.getpid()}.tmp.keras")
+    temp_path = temp_model_path(final_path)
     try:
         model.save(temp_path)
         os.replace(temp_path, final_path)
@@ -342,15 +374,18 @@ def train(
     builder: Callable | None = None,
     ladder: dict | None = None,
 ) -> dict:
-    """Run one training and store it; returns the stored run. A failure is stored as failed and re-raised.
+    """Run one training and store it; returns the stored run. A failure is stored as failed, an interrupt (Ctrl-C,
+    SIGTERM) as interrupted, and either is re-raised.
 
     With ``config.calibrate`` the saved model gets its "not sure" thresholds beside it (core.lab.calibration), and
     the returned run carries them as ``calibration``. ``builder`` and ``ladder`` are for the scaling lab."""
+    from core.lab.runs import process_identity
     from db.engine import session_scope
     from db.models import ClassMetric, EpochMetric, TrainingRun
 
     if data is None:
         data = load_mnist(config.data_path, allow_download=config.allow_download, limit=config.limit)
+    check_fits(config, data)
     keras = import_keras()
     device = detect_device()
     figures = _catalog_figures(device.kind, device.name)
@@ -378,6 +413,7 @@ def train(
             peak_flops_spec=figures["peak_flops_spec"],
             power_watts=figures["power_watts"],
             price_per_hour=figures["price_per_hour"],
+            **process_identity(),
         )
         session.add(run)
         session.flush()
@@ -391,10 +427,11 @@ def train(
             save_model_atomically(measured.model, model_path)
         if config.save_model and config.calibrate:
             calibration = _calibrate(measured.model, data, model_path, measured.extra_training)
-    except BaseException as exc:  # an interrupt must be recorded as failed too
+    except BaseException as exc:  # an interrupt must be recorded too
         with session_scope() as session:
             run = session.get(TrainingRun, run_id)
-            run.status, run.finished_at = "failed", datetime.now(UTC)
+            interrupted = isinstance(exc, KeyboardInterrupt)
+            run.status, run.finished_at = ("interrupted" if interrupted else "failed"), datetime.now(UTC)
             run.error = f"{type(exc).__name__}: {exc}"[:2000]
         if config.save_model:
             from core.lab.calibration import sidecar_path
@@ -514,17 +551,24 @@ def main(argv: list[str] | None = None) -> int:
             variant=args.variant,
         )
         data = load_mnist(config.data_path, allow_download=config.allow_download, limit=config.limit)
+        check_fits(config, data)
     except (ValueError, DataError) as exc:
         exit_with_error(str(exc))
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _raise_interrupted)
     try:
+        with native_stderr_silenced():
+            import_keras()
+            detect_device()
         run = train(config, data=data)
-    except KeyboardInterrupt:
-        print("error: interrupted; the run is stored as failed", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        print("error: interrupted; the run is stored as interrupted", file=sys.stderr)
+        return 128 + getattr(exc, "signum", signal.SIGINT)
     except Exception as exc:
-        print(f"error: training failed and is stored as failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        message = f"{type(exc).__name__}: {exc}".splitlines()[0] if str(exc) else type(exc).__name__
+        print(f"error: training failed and is stored as failed: {message}", file=sys.stderr)
         return 1
-    print(json.dumps(finite_json(run), default=str, allow_nan=False) if args.json else _summary(run))
+    print(strict_json(run, default=str) if args.json else _summary(run))
     return 0
 
 

@@ -5,6 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from app import PAGES, PageEntry  # noqa: F401 - the page list lives beside the router; pages link through it
+from core.text import escape_markdown, inert_html
+
+__all__ = ["PAGES", "PageEntry", "escape_markdown", "ensure_database", "inert_html", "setup_page",
+           "training_progress_bar"]  # fmt: skip
 
 FUNDING_PAGE = "pages/funding.py"
 GPU_BUDGET_PAGE = "pages/gpu_budget.py"

@@ -1,7 +1,7 @@
 """training runs: model architecture and scaling-ladder membership
 
 Revision ID: 0004
-Revises: 0007
+Revises: 0003
 
 Plain ADD COLUMN, never a batch rebuild: rebuilding training_runs on SQLite would cascade-delete its per-epoch and
 per-class rows while foreign keys are on.
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0007"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

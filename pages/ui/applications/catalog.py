@@ -7,6 +7,8 @@ import streamlit as st
 from core.applications.catalog import LIST_FIELDS, feasibility
 from core.formatting import compact
 from pages.ui.applications.shared import FIELD_LABELS, link_buttons, show_details
+from pages.ui.common import escape_markdown as md
+from pages.ui.common import inert_html
 
 
 def show(shown: list[dict], all_scenarios: list[dict], weights, weights_line: str) -> None:
@@ -35,7 +37,7 @@ def show(shown: list[dict], all_scenarios: list[dict], weights, weights_line: st
 
         contributions = pd.DataFrame(
             [
-                {"scenario": s["name"], "criterion": row["label"], "points of score": row["contribution"]}
+                {"scenario": inert_html(s["name"]), "criterion": row["label"], "points of score": row["contribution"]}
                 for s in shown
                 for row in feasibility(s, weights)["breakdown"]
             ]
@@ -47,7 +49,7 @@ def show(shown: list[dict], all_scenarios: list[dict], weights, weights_line: st
             color="criterion",
             orientation="h",
             title="Feasibility score: the points each weighted criterion adds",
-            category_orders={"scenario": [s["name"] for s in shown]},
+            category_orders={"scenario": [inert_html(s["name"]) for s in shown]},
         )
         chart.update_layout(height=max(360, 28 * len(shown) + 140), xaxis_range=[0, 100], yaxis_title="")
         st.plotly_chart(chart, width="stretch")
@@ -56,17 +58,17 @@ def show(shown: list[dict], all_scenarios: list[dict], weights, weights_line: st
         grid = st.columns(3)
         for index, scenario in enumerate(shown):
             with grid[index % 3].container(border=True):
-                st.markdown(f"**{scenario['name']}**")
-                st.caption(f"{scenario['sector']} · {scenario['horizon']} · {scenario['maturity']}")
+                st.markdown(f"**{md(scenario['name'])}**")
+                st.caption(f"{md(scenario['sector'])} · {scenario['horizon']} · {scenario['maturity']}")
                 st.markdown(
                     f"Feasibility **{scenario['feasibility_score']:.0f}**/100 · "
-                    f"{compact(scenario['typical_params'])} params · {scenario['typical_model']}"
+                    f"{compact(scenario['typical_params'])} params · {md(scenario['typical_model'])}"
                 )
                 st.markdown(
                     f"Regulatory risk :{'red' if scenario['regulatory_risk'] == 'high' else 'orange' if scenario['regulatory_risk'] == 'medium' else 'green'}-badge[{scenario['regulatory_risk']}] "  # noqa: E501
                     f"Privacy :blue-badge[{scenario['privacy_risk']}] "
                     f"Explainability :violet-badge[{scenario['explainability_need']}]"
                 )
-                st.caption("e.g. " + ", ".join(scenario["example_products"][:3]))
+                st.caption("e.g. " + md(", ".join(scenario["example_products"][:3])))
                 link_buttons(scenario, f"card_{scenario['id']}")
                 st.button("Details", key=f"details_{scenario['id']}", on_click=show_details, args=(scenario["name"],))

@@ -7,6 +7,7 @@ import streamlit as st
 from core.applications.catalog import FIELDS, LIST_FIELDS, compute_budget, feasibility
 from core.formatting import compact, money
 from pages.ui.applications.shared import FIELD_LABELS, radar
+from pages.ui.common import inert_html
 
 
 def show(by_name: dict[str, dict], shown: list[dict], weights) -> None:
@@ -40,7 +41,7 @@ def show(by_name: dict[str, dict], shown: list[dict], weights) -> None:
         cols[0].plotly_chart(radar(chosen), width="stretch")
         compared = pd.DataFrame(
             [
-                {"scenario": s["name"], "criterion": row["label"], "points of score": row["contribution"]}
+                {"scenario": inert_html(s["name"]), "criterion": row["label"], "points of score": row["contribution"]}
                 for s in chosen
                 for row in feasibility(s, weights)["breakdown"]
             ]

@@ -6,6 +6,7 @@ import streamlit as st
 from core.applications.catalog import CRITERION_HELP, compute_budget, feasibility
 from core.formatting import compact, money
 from pages.ui.applications.shared import link_buttons, radar
+from pages.ui.common import escape_markdown as md
 
 
 def show(by_name: dict[str, dict], shown: list[dict], weights, weights_line: str) -> None:
@@ -17,12 +18,12 @@ def show(by_name: dict[str, dict], shown: list[dict], weights, weights_line: str
             st.session_state["app_detail_name"] = shown[0]["name"] if shown else names[0]
         scenario = by_name[st.selectbox("Scenario", names, key="app_detail_name")]
         result = feasibility(scenario, weights)
-        st.subheader(scenario["name"])
+        st.subheader(md(scenario["name"]))
         st.caption(
-            f"{scenario['sector']} · horizon: {scenario['horizon']} · maturity: {scenario['maturity']}"
+            f"{md(scenario['sector'])} · horizon: {scenario['horizon']} · maturity: {scenario['maturity']}"
             + (" · seeded" if scenario["is_seed"] else " · added by you")
         )
-        st.write(scenario["description"])
+        st.markdown(md(scenario["description"]))
         budget = compute_budget(scenario)
         metrics = st.columns(4)
         metrics[0].metric("Feasibility", f"{result['score']:.0f} / 100", help=f"Weights: {weights_line}")
@@ -33,33 +34,35 @@ def show(by_name: dict[str, dict], shown: list[dict], weights, weights_line: str
                 money(budget["training_cost_usd"]),
                 help=f"{budget['training_flops']:.3g} FLOPs (6 × {scenario['typical_params']:.3g} params × "
                 f"{scenario['training_tokens']:.3g} tokens, plus attention); {budget['gpu_hours']:,.0f} "
-                f"{budget['gpu']} GPU-hours at ${budget['price_per_hour_usd']:.2f}/h ({budget['method']}); range "
+                f"{md(budget['gpu'])} GPU-hours at ${budget['price_per_hour_usd']:.2f}/h ({budget['method']}); range "
                 f"{money(budget['training_cost_usd_low'])}–{money(budget['training_cost_usd_high'])}",
             )
             metrics[3].metric(
                 "Serving", f"{money(budget['serving_monthly_usd'])}/month",
-                help=f"{budget['serving_note']}; range {money(budget['serving_monthly_usd_low'])}–"
+                help=f"{md(budget['serving_note'])}; range {money(budget['serving_monthly_usd_low'])}–"
                 f"{money(budget['serving_monthly_usd_high'])}",
             )  # fmt: skip
         else:
             metrics[2].metric("Training compute", "pick a GPU")
             metrics[3].metric("Serving", "pick a GPU")
-            st.warning(budget["message"])
+            st.warning(md(budget["message"]))
         link_buttons(scenario, "detail")
 
         left, right = st.columns(2)
         with left:
-            st.markdown(f"**Tasks:** {', '.join(scenario['tasks'])}")
-            st.markdown(f"**Typical model:** {scenario['typical_model']}")
-            st.markdown(f"**Data needs** (availability {scenario['data_availability']}/5): {scenario['data_needs']}")
-            st.markdown(f"**Compute profile:** {scenario['compute_profile']}")
+            st.markdown(f"**Tasks:** {md(', '.join(scenario['tasks']))}")
+            st.markdown(f"**Typical model:** {md(scenario['typical_model'])}")
+            st.markdown(
+                f"**Data needs** (availability {scenario['data_availability']}/5): {md(scenario['data_needs'])}"
+            )
+            st.markdown(f"**Compute profile:** {md(scenario['compute_profile'])}")
             st.markdown(
                 f"**Risk:** regulatory {scenario['regulatory_risk']}, privacy {scenario['privacy_risk']}, "
                 f"explainability need {scenario['explainability_need']}"
             )
-            st.markdown("**Rules that apply:**\n" + "\n".join(f"- {rule}" for rule in scenario["regulations"]))
-            st.markdown("**Example products:** " + ", ".join(scenario["example_products"]))
-            st.markdown("**Key risks:**\n" + "\n".join(f"- {risk}" for risk in scenario["key_risks"]))
+            st.markdown("**Rules that apply:**\n" + "\n".join(f"- {md(rule)}" for rule in scenario["regulations"]))
+            st.markdown("**Example products:** " + md(", ".join(scenario["example_products"])))
+            st.markdown("**Key risks:**\n" + "\n".join(f"- {md(risk)}" for risk in scenario["key_risks"]))
         with right:
             st.plotly_chart(radar([scenario]), width="stretch")
             breakdown = pd.DataFrame(result["breakdown"])

@@ -14,6 +14,7 @@ from core.applications.catalog import (
     restore_seeded,
     update_scenario,
 )
+from pages.ui.common import escape_markdown as md
 
 
 def scenario_form(key: str, current: dict | None) -> dict | None:
@@ -84,7 +85,7 @@ def show(by_name: dict[str, dict]) -> None:
             try:
                 created = create_scenario(Scenario.from_mapping(values))
             except ScenarioError as exc:
-                st.error(f"Nothing was saved. {exc}")
+                st.error(f"Nothing was saved. {md(exc)}")
             else:
                 st.session_state["app_flash"] = f"Added {created['name']!r}."
                 st.rerun()
@@ -97,13 +98,13 @@ def show(by_name: dict[str, dict]) -> None:
             try:
                 saved = update_scenario(target["name"], Scenario.from_mapping(values))
             except ScenarioError as exc:
-                st.error(f"Nothing was saved. {exc}")
+                st.error(f"Nothing was saved. {md(exc)}")
             else:
                 st.session_state["app_flash"] = f"Saved {saved['name']!r}."
                 st.rerun()
     else:
         target_name = st.selectbox("Scenario to delete", list(by_name), key="app_delete_target")
-        sure = st.checkbox(f"Yes, delete {target_name!r}", key="app_delete_sure")
+        sure = st.checkbox(f"Yes, delete {md(repr(target_name))}", key="app_delete_sure")
         if st.button("Delete", disabled=not sure, key="app_delete"):
             delete_scenario(target_name)
             st.session_state["app_flash"] = f"Deleted {target_name!r}. Restore the seeded scenarios to undo."

@@ -4,7 +4,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from core.applications.catalog import CRITERIA, criterion_scores, funding_query, gpu_budget_query
-from pages.ui.common import FUNDING_PAGE, GPU_BUDGET_PAGE
+from pages.ui.common import FUNDING_PAGE, GPU_BUDGET_PAGE, inert_html
 
 # Human labels (with units) for the catalog's fields wherever a table shows them.
 FIELD_LABELS = {
@@ -61,7 +61,9 @@ def radar(scenarios: list[dict]) -> go.Figure:
     figure = go.Figure()
     for scenario in scenarios:
         points = list(criterion_scores(scenario).values())
-        figure.add_scatterpolar(r=points + points[:1], theta=labels + labels[:1], fill="toself", name=scenario["name"])
+        figure.add_scatterpolar(
+            r=points + points[:1], theta=labels + labels[:1], fill="toself", name=inert_html(scenario["name"])
+        )
     figure.update_layout(
         polar={"radialaxis": {"range": [0, 5], "tickvals": [1, 2, 3, 4, 5]}, "domain": {"x": [0.12, 0.88]}},
         title="Criterion points (1 = hard for a startup, 5 = easy)",

@@ -5,6 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from pages.ui.common import inert_html
 from pages.ui.funding.format import display_table, money
 
 KIND_NAMES = {
@@ -42,7 +43,8 @@ def show(result: dict, draft: dict) -> None:
     for entry in entries:
         for holder in entry["holders"]:
             if holder["percent"] is not None:
-                ownership.append({"event": entry["round"], "holder": holder["name"], "percent": holder["percent"]})
+                event, name = inert_html(entry["round"]), inert_html(holder["name"])
+                ownership.append({"event": event, "holder": name, "percent": holder["percent"]})
     frame = pd.DataFrame(ownership)
     fig = go.Figure()
     for holder, rows in frame.groupby("holder", sort=False):
@@ -99,7 +101,7 @@ def show_exits(result: dict) -> None:
         fig.add_scatter(
             x=values,
             y=amounts,
-            name=group,
+            name=inert_html(group),
             mode="lines+markers",
             stackgroup="one",
             text=[money(a) for a in amounts],

@@ -9,8 +9,9 @@ import streamlit as st
 
 from core.funding import store as store
 from core.funding.model import ScenarioError, scenario_to_dict
+from pages.ui.common import inert_html
 from pages.ui.funding.draft import cached_comparison
-from pages.ui.funding.format import money, percent
+from pages.ui.funding.format import md, money, percent
 
 
 def _runway(value: float | None) -> str:
@@ -63,16 +64,17 @@ def show(draft: dict, saved_names: list[str], example_payloads: dict) -> None:
     try:
         rows = cached_comparison(json.dumps(payloads, sort_keys=True), int(compare_month), float(exit_value))
     except ScenarioError as exc:
-        st.error(f"Comparison failed. {exc}")
+        st.error(f"Comparison failed. {md(exc)}")
         return
     labels = [f"{i + 1}. {r['name']}" for i, r in enumerate(rows)]
+    chart_labels = [inert_html(label) for label in labels]
     grid = st.columns(2)
     survival = go.Figure()
-    survival.add_bar(x=labels, y=[100 * r["survival_probability"] for r in rows], name="With the raises")
-    survival.add_bar(x=labels, y=[100 * r["survival_without_raises"] for r in rows], name="Cash in hand only")
+    survival.add_bar(x=chart_labels, y=[100 * r["survival_probability"] for r in rows], name="With the raises")
+    survival.add_bar(x=chart_labels, y=[100 * r["survival_without_raises"] for r in rows], name="Cash in hand only")
     survival.update_layout(title=f"Risk: % of paths alive past month {int(compare_month)}", height=300, barmode="group")
     grid[0].plotly_chart(survival, width="stretch")
-    ownership = go.Figure(go.Bar(x=labels, y=[100 * r["founder_ownership_end"] for r in rows]))
+    ownership = go.Figure(go.Bar(x=chart_labels, y=[100 * r["founder_ownership_end"] for r in rows]))
     ownership.update_layout(title="Funding cost: founder ownership after the last event (%)", height=300)
     grid[1].plotly_chart(ownership, width="stretch")
     for number, (title, key) in enumerate(
@@ -87,7 +89,7 @@ def show(draft: dict, saved_names: list[str], example_payloads: dict) -> None:
         money_chart = key != "survival_points_per_dilution_point"
         fig = go.Figure(
             go.Bar(
-                x=labels,
+                x=chart_labels,
                 y=values,
                 text=[money(v) if money_chart else f"{v:.2f}" for v in values],
                 marker_color="#54a24b" if money_chart else "#4c78a8",

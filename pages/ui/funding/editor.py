@@ -56,7 +56,7 @@ def show_import_box(draft: dict, saved_names: list[str], example_payloads: dict)
                 payload = put_import_into(pending, payload_for(source, draft, example_payloads))
                 parse_scenario(payload)
             except ScenarioError as exc:
-                st.error(f"Compute costs were not imported. {exc}")
+                st.error(f"Compute costs were not imported. {md(exc)}")
                 return
             del st.session_state["funding_import"]
             compute = payload["costs"]["compute"]
@@ -220,7 +220,7 @@ def show_editor(draft: dict, version: int) -> None:
             scenario = parse_scenario(candidate)
             analyze(scenario, risk_paths=0)
         except ScenarioError as exc:
-            st.error(f"Scenario not changed. {exc}")
+            st.error(f"Scenario not changed. {md(exc)}")
         else:
             set_draft(scenario_to_dict(scenario), "Scenario updated.")  # the Start-from box now says "edited"
             st.rerun()

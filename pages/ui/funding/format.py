@@ -3,10 +3,10 @@
 import pandas as pd
 
 from core.funding.text import money, months_text, percent
+from core.text import escape_markdown
 
 __all__ = ["COLUMN_LABELS", "display_table", "md", "money", "months_text", "percent"]
 
-MARKDOWN_SPECIAL = "\\`*_{}[]<>#|$~"  # enough inside a sentence: no link, emphasis, HTML or LaTeX can start
 
 COLUMN_LABELS = {
     # monthly plan
@@ -61,8 +61,8 @@ MONEY_COLUMNS = {
 
 
 def md(text: object) -> str:
-    """Text shown through Markdown exactly as written: every Markdown character, and $ (LaTeX), escaped."""
-    return "".join("\\" + ch if ch in MARKDOWN_SPECIAL else ch for ch in str(text))
+    """Text shown through Markdown exactly as written (the app's one escape_markdown)."""
+    return escape_markdown(text)
 
 
 def display_table(rows: list[dict], columns: list[str]) -> pd.DataFrame:

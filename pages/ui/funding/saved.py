@@ -4,6 +4,7 @@ import streamlit as st
 
 from core.funding import store as store
 from core.funding.model import ScenarioError, parse_scenario, scenario_to_dict
+from pages.ui.funding.format import md
 
 
 def already_saved(name: str, draft: dict) -> bool:
@@ -22,12 +23,12 @@ def show(draft: dict, saved_names: list[str]) -> None:
         if st.form_submit_button("Save"):
             if save_name.strip() in saved_names and already_saved(save_name.strip(), draft):
                 # Enter in the name box submitted the form already; clicking Save after it is no clash.
-                st.success(f"{save_name.strip()!r} is saved as it is.")
+                st.success(f"{md(repr(save_name.strip()))} is saved as it is.")
             else:
                 try:
                     store.save_scenario(save_name, draft, overwrite=overwrite)
                 except ScenarioError as exc:
-                    st.error(f"Nothing saved. {exc}")
+                    st.error(f"Nothing saved. {md(exc)}")
                 else:
                     st.session_state["funding_note"] = f"Saved {save_name.strip()!r}."
                     st.rerun()
@@ -39,14 +40,14 @@ def show(draft: dict, saved_names: list[str]) -> None:
             try:
                 store.rename_scenario(target, new_name)
             except ScenarioError as exc:
-                st.error(f"Not renamed. {exc}")
+                st.error(f"Not renamed. {md(exc)}")
             else:
                 st.rerun()
         if row[2].button("Duplicate"):
             try:
                 store.duplicate_scenario(target, new_name.strip() or None)
             except ScenarioError as exc:
-                st.error(f"Not duplicated. {exc}")
+                st.error(f"Not duplicated. {md(exc)}")
             else:
                 st.rerun()
         if row[3].button("Delete"):
@@ -62,7 +63,7 @@ def show(draft: dict, saved_names: list[str]) -> None:
         try:
             imported = store.import_scenario_json(upload.getvalue())
         except ScenarioError as exc:
-            st.error(f"Nothing imported. {exc}")
+            st.error(f"Nothing imported. {md(exc)}")
         else:
             st.session_state["funding_note"] = f"Imported {imported.name!r}."
             st.rerun()

@@ -4,12 +4,13 @@ import pandas as pd
 import streamlit as st
 
 from core.compute.gpus import CatalogError, add_hardware, delete_hardware, restore_seeded, update_hardware
+from pages.ui.common import escape_markdown
 
 
 def show(catalog_rows: list[dict], gpu_names: list[str]) -> None:
     state = st.session_state
     if state.get("catalog_flash"):
-        st.success(state.pop("catalog_flash"))
+        st.success(escape_markdown(state.pop("catalog_flash")))
     st.dataframe(
         pd.DataFrame(catalog_rows).drop(columns=["updated_at"], errors="ignore"), hide_index=True, width="stretch"
     )
@@ -62,7 +63,7 @@ def show(catalog_rows: list[dict], gpu_names: list[str]) -> None:
                 state["catalog_flash"] = f"Added {new['name']}."
                 st.rerun()
             except CatalogError as exc:
-                st.error(f"Nothing added. {exc}")
+                st.error(f"Nothing added. {escape_markdown(exc)}")
     with cols[1]:
         st.markdown("**Edit or delete a GPU**")
         if gpu_names:
@@ -75,8 +76,8 @@ def show(catalog_rows: list[dict], gpu_names: list[str]) -> None:
                     state["catalog_flash"] = f"Updated {changes['name']}."
                     st.rerun()
                 except CatalogError as exc:
-                    st.error(f"Nothing changed. {exc}")
-            if st.button(f"Delete {editing}", key="catalog_delete"):
+                    st.error(f"Nothing changed. {escape_markdown(exc)}")
+            if st.button(f"Delete {escape_markdown(editing)}", key="catalog_delete"):
                 delete_hardware(editing)
                 state["catalog_flash"] = f"Deleted {editing}."
                 st.rerun()

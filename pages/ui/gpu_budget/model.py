@@ -6,6 +6,7 @@ import streamlit as st
 
 from core.compute.architectures import Architecture, ArchitectureError, presets
 from core.formatting import compact
+from pages.ui.common import escape_markdown
 
 SIZE_SOURCES = ["Preset", "Parameter count", "Custom shape"]
 
@@ -63,7 +64,7 @@ def pick() -> Model | None:
             moe_ffn=values["ffn"] or None,
         )
     except ArchitectureError as exc:
-        st.error(f"No estimate: {exc}")
+        st.error(f"No estimate: {escape_markdown(exc)}")
         return None
     cols[1].metric(
         "Parameters from the shape", compact(arch.params()),

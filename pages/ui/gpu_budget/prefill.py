@@ -1,14 +1,17 @@
 """GPU Budget: the inputs' first values, and the one-time pre-fill from a link's query parameters."""
 
 import math
-import re
 
 import streamlit as st
 
 from core.compute.architectures import presets
 from core.compute.estimate import DEFAULT_CARBON_KG_PER_KWH, DEFAULT_OVERHEADS, DEFAULT_PUE, ServingInputs
+from core.compute.validation import EstimateInputError, number
+from pages.ui.common import escape_markdown
 
 QUERY_KEYS = ("params", "active_params", "tokens", "model", "gpu", "scenario")
+# The most a link may ask for; the estimator itself refuses larger sizes with the same messages.
+QUERY_MAXIMUM = {"params": 1e15, "active_params": 1e15, "tokens": 1e18}
 SERVING_DEFAULTS = ServingInputs.__dataclass_fields__
 
 
@@ -61,12 +64,16 @@ def _query_number(key: str) -> float | None:
     try:
         value = float(raw)
     except ValueError:
-        st.error(f"{key}: the link gave {raw!r}, which is not a number; it was ignored")
+        st.error(f"{key}: the link gave {escape_markdown(repr(raw))}, which is not a number; it was ignored")
         return None
     if not math.isfinite(value) or value <= 0:
-        st.error(f"{key}: the link gave {raw!r}; it must be a positive number and was ignored")
+        st.error(f"{key}: the link gave {escape_markdown(repr(raw))}; it must be a positive number and was ignored")
         return None
-    return value
+    try:
+        return number(key, value, maximum=QUERY_MAXIMUM[key])
+    except EstimateInputError as exc:
+        st.error(f"{escape_markdown(exc)}; the link's value was ignored")
+        return None
 
 
 def apply_query_params(gpu_names: list[str]) -> None:
@@ -91,18 +98,16 @@ def apply_query_params(gpu_names: list[str]) -> None:
                 state["budget_size_from"] = "Preset"
                 state["budget_preset"] = model
             else:
-                st.error(f"model: the link named {model!r}, which is not a preset; it was ignored")
+                st.error(f"model: the link named {escape_markdown(repr(model))}, which is not a preset; it was ignored")
         gpu = st.query_params.get("gpu")
         if gpu:
             if gpu in gpu_names:
                 state["budget_gpu"] = state["serve_gpu"] = gpu
             else:
-                st.error(f"gpu: the link named {gpu!r}, which is not in the hardware catalog; pick a GPU")
+                st.error(
+                    f"gpu: the link named {escape_markdown(repr(gpu))}, which is not in the hardware catalog; "
+                    "pick a GPU"
+                )
     scenario = st.query_params.get("scenario")
     if scenario:
         st.info("Scenario: " + escape_markdown(scenario))
-
-
-def escape_markdown(text: str) -> str:
-    """User text shown through Markdown, every formatting character taken literally."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", str(text))

@@ -8,7 +8,7 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from core.formatting import compact, gigabytes, milliseconds, money, percent
-from pages.ui.common import FUNDING_PAGE
+from pages.ui.common import FUNDING_PAGE, escape_markdown, inert_html
 
 # Each compared figure: its label with unit, and how it is written.
 COMPARED = {
@@ -64,8 +64,8 @@ def costs_chart(rows: list[dict]) -> go.Figure | None:
     figure = make_subplots(rows=1, cols=2, subplot_titles=("Training run (once)", "Serving (per month)"))
     for column, pairs in ((1, training), (2, serving)):
         if pairs:
-            figure.add_bar(x=[name for name, _ in pairs], y=[value for _, value in pairs], row=1, col=column,
-                           text=[money(value) for _, value in pairs], showlegend=False)  # fmt: skip
+            figure.add_bar(x=[inert_html(name) for name, _ in pairs], y=[value for _, value in pairs], row=1,
+                           col=column, text=[money(value) for _, value in pairs], showlegend=False)  # fmt: skip
         figure.update_yaxes(tickprefix="$", tickformat="~s", rangemode="tozero", row=1, col=column)
     return figure.update_layout(title="Saved estimates", height=380)
 
@@ -98,18 +98,18 @@ def show(training: dict | None, training_inputs, serving: dict | None, serving_i
             # Enter in the name box submits the form; a second click on Save for the same estimate is not a clash.
             fingerprint = json.dumps([name.strip(), inputs, part_training, part_serving], sort_keys=True, default=str)
             if state.get("saved_last") == fingerprint:
-                st.success(f"Already saved as {name.strip()!r}.")
+                st.success(f"Already saved as {escape_markdown(repr(name.strip()))}.")
             else:
                 try:
                     saved = save_estimate(name, inputs[0], part_training, inputs[1], part_serving, overwrite=overwrite)
                 except EstimateStoreError as exc:
-                    st.error(f"Nothing saved. {exc}")
+                    st.error(f"Nothing saved. {escape_markdown(exc)}")
                 else:
                     state["saved_last"] = fingerprint
-                    st.success(f"Saved {saved['name']!r} ({saved['kind']}).")
+                    st.success(f"Saved {escape_markdown(repr(saved['name']))} ({saved['kind']}).")
 
     if state.get("saved_flash"):
-        st.success(state.pop("saved_flash"))
+        st.success(escape_markdown(state.pop("saved_flash")))
     saved_all = list_estimates()
     if not saved_all:
         st.info("No saved estimates yet.")

@@ -8,6 +8,7 @@ import streamlit as st
 from core.compute.estimate import SERVING_PRECISIONS, EstimateInputError, ServingInputs, estimate_serving
 from core.compute.gpus import PRICE_TIERS
 from core.formatting import compact, gigabytes, milliseconds, money, money_range
+from pages.ui.common import escape_markdown
 from pages.ui.gpu_budget.model import Model
 from pages.ui.gpu_budget.training import PRICING_LABELS
 
@@ -45,7 +46,7 @@ def _inputs(catalog: list, gpu_names: list[str], model: Model) -> ServingInputs 
             output_tokens=int(output), price_per_hour=price, pricing=pricing, peak_to_average=peak,
         )  # fmt: skip
     except EstimateInputError as exc:
-        st.error(f"No serving estimate: {exc}")
+        st.error(f"No serving estimate: {escape_markdown(exc)}")
         return None
 
 
@@ -71,7 +72,8 @@ def _headline(s: dict) -> None:
     cols[3].metric(
         "GPUs",
         f"{s['replicas']} × {s['gpus_per_replica']}",
-        help=f"{s['replicas']} replica(s) of TP {s['tensor_parallel']} × PP {s['pipeline_parallel']} {s['gpu']}; "
+        help=f"{s['replicas']} replica(s) of TP {s['tensor_parallel']} × PP {s['pipeline_parallel']} "
+        f"{escape_markdown(s['gpu'])}; "
         f"{gigabytes(s['weights_gb'])} weights + {gigabytes(s['kv_cache_gb'])} KV cache",
     )
     cols = st.columns(4)
@@ -82,7 +84,9 @@ def _headline(s: dict) -> None:
     )
     cols[1].metric("$ / M input tokens", money(s["usd_per_million_input_tokens"]), help=inputs_band)
     cols[2].metric("$ / M output tokens", money(s["usd_per_million_output_tokens"]), help=outputs_band)
-    cols[3].metric("Monthly bill", money(s["monthly_cost_usd"]), help=f"band {monthly_band}; {s['price_source']}")
+    cols[3].metric(
+        "Monthly bill", money(s["monthly_cost_usd"]), help=f"band {monthly_band}; {escape_markdown(s['price_source'])}"
+    )
     st.caption(
         f"{s['architecture_summary']}{' (inferred)' if s['architecture_inferred'] else ''}. At "
         f"{compact(s['requests_per_day'])} requests a day the fleet is {s['utilization']:.0%} busy; idle time is "
@@ -142,7 +146,7 @@ def show(catalog: list, gpu_names: list[str], model: Model | None) -> tuple[Serv
     try:
         result = estimate_serving(inputs)
     except EstimateInputError as exc:
-        st.error(f"No serving estimate: {exc}")
+        st.error(f"No serving estimate: {escape_markdown(exc)}")
         return inputs, None
     _headline(result)
     _charts(inputs, result)

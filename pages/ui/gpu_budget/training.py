@@ -22,6 +22,7 @@ from core.compute.estimate import (
 from core.compute.gpus import PRICE_TIERS
 from core.compute.parallelism import usable_gb
 from core.formatting import compact, duration, gigabytes, money, money_range
+from pages.ui.common import escape_markdown, inert_html
 from pages.ui.gpu_budget import layout as layout_charts
 from pages.ui.gpu_budget import model as model_picker
 
@@ -100,7 +101,7 @@ def _inputs(model: model_picker.Model, catalog: list, gpu_names: list[str]) -> T
             pue=pue, carbon_kg_per_kwh=carbon, **knobs,
         )  # fmt: skip
     except EstimateInputError as exc:
-        st.error(f"No estimate: {exc}")
+        st.error(f"No estimate: {escape_markdown(exc)}")
         return None
 
 
@@ -108,10 +109,10 @@ def _headline(t: dict) -> None:
     layout = t["layout"]
     st.markdown(
         f"**{t['training_flops']:.3g} FLOPs** ({t['attention_flops_share']:.0%} attention at {t['context']:,} "
-        f"tokens) · {compact(t['tokens'])} tokens · {t['gpu']} at {t['peak_tflops']:,.0f} TFLOP/s "
+        f"tokens) · {compact(t['tokens'])} tokens · {escape_markdown(t['gpu'])} at {t['peak_tflops']:,.0f} TFLOP/s "
         f"({t['precision']}) · MFU **{t['mfu']:.1%}** ({t['mfu_low']:.1%}–{t['mfu_high']:.1%})"
     )
-    st.caption(f"MFU: {t['mfu_source']}. Price: {t['price_source']}.")
+    st.caption(f"MFU: {escape_markdown(t['mfu_source'])}. Price: {escape_markdown(t['price_source'])}.")
     cols = st.columns(7)
     cols[0].metric("GPU-hours", compact(t["gpu_hours"]),
                    help=f"{compact(t['gpu_hours_low'])}–{compact(t['gpu_hours_high'])}")  # fmt: skip
@@ -157,7 +158,7 @@ def _band_table(t: dict) -> None:
 def _charts(t: dict, inputs: TrainingInputs, catalog: list) -> None:
     layout = t["layout"]
     cols = st.columns(3)
-    cols[0].plotly_chart(layout_charts.layout_figure(layout, t["gpus"], t["gpu"]), width="stretch")
+    cols[0].plotly_chart(layout_charts.layout_figure(layout, t["gpus"], inert_html(t["gpu"])), width="stretch")
     cols[1].plotly_chart(
         layout_charts.memory_figure(layout, usable_gb(inputs.gpu), inputs.gpu.memory_gb), width="stretch"
     )
@@ -167,7 +168,7 @@ def _charts(t: dict, inputs: TrainingInputs, catalog: list) -> None:
     if not by_gpu.empty:
         figure = go.Figure(
             go.Bar(
-                x=by_gpu["gpu"], y=by_gpu["cost_usd"], customdata=by_gpu[["mfu", "gpu_hours"]],
+                x=by_gpu["gpu"].map(inert_html), y=by_gpu["cost_usd"], customdata=by_gpu[["mfu", "gpu_hours"]],
                 hovertemplate="%{x}: $%{y:,.0f} at MFU %{customdata[0]:.1%}, %{customdata[1]:,.0f} GPU-hours",
                 error_y={"type": "data", "array": by_gpu["cost_usd_high"] - by_gpu["cost_usd"],
                          "arrayminus": by_gpu["cost_usd"] - by_gpu["cost_usd_low"]},
@@ -210,7 +211,7 @@ def show(catalog: list, gpu_names: list[str]) -> TrainingTab:
         try:
             result = estimate_training(inputs)
         except EstimateInputError as exc:
-            st.error(f"No estimate: {exc}")
+            st.error(f"No estimate: {escape_markdown(exc)}")
     if result:
         _headline(result)
         _band_table(result)

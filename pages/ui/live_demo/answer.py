@@ -3,14 +3,13 @@ saw and why it answered so."""
 
 from __future__ import annotations
 
-import html
-
 import numpy as np
 import plotly.express as px
 import streamlit as st
 from PIL import Image
 
 from core.demo.predict import Prediction
+from pages.ui.common import escape_markdown
 from pages.ui.live_demo.models import Choice
 from pages.ui.live_demo.why import pictures_for
 
@@ -30,7 +29,7 @@ def show_answer(prediction: Prediction, pixels: np.ndarray, choice: Choice) -> N
     if prediction.unsure:
         st.warning(
             f"**{NOT_SURE}.** Best guess {prediction.guess} at {prediction.confidence:.1%}; "
-            f"{html.escape(', '.join(prediction.reasons))}. Draw one digit, large and clear."
+            f"{escape_markdown(', '.join(prediction.reasons))}. Draw one digit, large and clear."
         )
     st.progress(prediction.confidence, text=f"Confidence {prediction.confidence:.1%}")
     top = prediction.top(3)

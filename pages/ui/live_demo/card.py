@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import html
-
 import streamlit as st
 
 from core.formatting import money, seconds
 from core.lab.calibration import read_sidecar
+from pages.ui.common import escape_markdown
 from pages.ui.live_demo.models import Choice
 
 
@@ -20,20 +19,22 @@ def describe(choice: Choice) -> str:
         else f"chosen by hand; the best stored model is run {choice.best_id}"
     )
     engine = "its int8 TensorFlow Lite copy" if choice.int8 else "float32 Keras"
-    return f"Run {run['id']}, {kind} ({html.escape(run['architecture'] or 'mlp-512-256-128')}), {why}; {engine}"
+    return f"Run {run['id']}, {kind} ({escape_markdown(run['architecture'] or 'mlp-512-256-128')}), {why}; {engine}"
 
 
 def show_model_card(choice: Choice) -> None:
     run = choice.run
     with st.container(border=True):
-        st.markdown(f"**Model card** · {describe(choice)}; finished {html.escape(str(run['finished_at'] or 'n/a'))}")
+        st.markdown(
+            f"**Model card** · {describe(choice)}; finished {escape_markdown(str(run['finished_at'] or 'n/a'))}"
+        )
         cols = st.columns(3)
         cols[0].metric("Test accuracy", f"{run['test_accuracy']:.2%}", help=f"{run['n_test']:,} held-out digits")
         cols[1].metric("Training time", seconds(run["wall_seconds"]), help=f"{run['epochs']} epochs")
         cols[2].metric("Cost", money(run["cost_usd"]), help="the run's device time at its hourly price")
         st.caption(
-            f"Dataset {html.escape(run['dataset'] or '')}: {run['n_train']:,} training and {run['n_test']:,} test "
-            f"digits. Device {(run['device'] or '').upper()} {html.escape(run['device_name'] or '')}, batch "
+            f"Dataset {escape_markdown(run['dataset'] or '')}: {run['n_train']:,} training and {run['n_test']:,} test "
+            f"digits. Device {(run['device'] or '').upper()} {escape_markdown(run['device_name'] or '')}, batch "
             f"{run['batch_size']}, {run['samples_per_second']:,.0f} samples/s, MFU {run['mfu']:.1%}; "
             f"{run['params']:,} parameters."
         )

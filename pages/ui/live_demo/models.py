@@ -9,7 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from core.lab.runs import runs_with_models
-from pages.ui.common import training_progress_bar
+from pages.ui.common import escape_markdown, training_progress_bar
 
 MODEL_KEY = "demo_model_run"
 INT8_KEY = "demo_int8"
@@ -40,7 +40,7 @@ def _train(variant: str) -> None:
     try:
         train(TrainConfig(variant=variant), progress=on_progress)
     except Exception as exc:
-        st.error(f"Training failed and was stored as failed: {type(exc).__name__}: {exc}")
+        st.error(f"Training failed and was stored as failed: {type(exc).__name__}: {escape_markdown(exc)}")
         st.stop()
     bar.progress(1.0, text="Trained")
     st.rerun()
@@ -107,7 +107,7 @@ def _quantize(keras_path: str) -> None:
         with st.spinner("Quantizing to int8 and measuring both versions…"):
             quantize_model(keras_path)
     except (QuantizeError, ValueError, RuntimeError) as exc:
-        st.error(f"No int8 copy was made: {exc}")
+        st.error(f"No int8 copy was made: {escape_markdown(exc)}")
         return
     st.session_state[INT8_KEY] = True
     st.rerun()

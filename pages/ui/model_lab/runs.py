@@ -6,6 +6,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from core.lab.runs import get_run, list_runs
+from pages.ui.common import escape_markdown
 from pages.ui.model_lab.errors import show_error_gallery
 
 RUN_COLUMNS = {
@@ -49,6 +50,13 @@ def show_runs() -> None:
             "cost_usd": st.column_config.NumberColumn("Cost", format="$%.5f"),
         },
     )
+
+    interrupted = int((table["status"] == "interrupted").sum())
+    if interrupted:
+        st.caption(
+            f"{interrupted} interrupted: the training process stopped (Ctrl-C, SIGTERM, killed or the machine went "
+            "down) before the run finished, so it has no model and no final figures."
+        )
 
     succeeded = table[table["status"] == "succeeded"]
     if succeeded.empty:
@@ -103,9 +111,10 @@ def show_runs() -> None:
         },
     )
     st.caption(
-        f"Dataset {run['dataset']} ({run['dataset_origin']}), sha256 {run['dataset_hash'][:16]}…; "
-        f"{run['flops_per_sample']:,} FLOPs per training sample; peak {run['peak_flops'] / 1e9:,.1f} GFLOP/s measured "
-        f"in the same process; framework {run['framework_versions']}; model file {run['model_path']}."
+        f"Dataset {escape_markdown(run['dataset'])} ({escape_markdown(run['dataset_origin'])}), sha256 "
+        f"{run['dataset_hash'][:16]}…; {run['flops_per_sample']:,} FLOPs per training sample; peak "
+        f"{run['peak_flops'] / 1e9:,.1f} GFLOP/s measured in the same process; framework "
+        f"{escape_markdown(run['framework_versions'])}; model file {escape_markdown(run['model_path'])}."
     )
     show_error_gallery(run)
 

@@ -3,13 +3,14 @@ training the size and data ladders here (core.lab.ladder), every point a stored 
 
 from __future__ import annotations
 
-import html
 import time
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+
+from pages.ui.common import escape_markdown
 
 
 def show_scaling_lab() -> None:
@@ -40,7 +41,7 @@ def show_scaling_lab() -> None:
         try:
             run_ladder(LadderConfig(epochs=int(epochs)), progress=on_progress)
         except Exception as exc:
-            st.error(f"The ladder stopped: {type(exc).__name__}: {exc}")
+            st.error(f"The ladder stopped: {type(exc).__name__}: {escape_markdown(exc)}")
         else:
             bar.progress(1.0, text="Done")
     ladder = latest_ladder()
@@ -55,7 +56,7 @@ def show_ladder(ladder: dict) -> None:
     answers = ladder["answers"]
     cols = st.columns(2)
     with cols[0]:
-        st.markdown("**Is bigger always better?** " + html.escape(_answer_word(answers["is_bigger_always_better"])))
+        st.markdown("**Is bigger always better?** " + escape_markdown(_answer_word(answers["is_bigger_always_better"])))
         st.write(answers["is_bigger_always_better"]["text"])
     with cols[1]:
         st.markdown("**How much data do we need?**")
@@ -88,7 +89,7 @@ def show_ladder(ladder: dict) -> None:
         },
     )  # fmt: skip
     st.caption(
-        f"Ladder {html.escape(ladder['ladder_id'])}: {len(points)} runs, ${ladder['total_cost_usd']:.5f} in all. "
+        f"Ladder {escape_markdown(ladder['ladder_id'])}: {len(points)} runs, ${ladder['total_cost_usd']:.5f} in all. "
         "Test accuracy is measured on the same held-out digits for every point."
     )
 

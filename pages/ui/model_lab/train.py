@@ -1,10 +1,8 @@
 """Model Lab: the form that trains the reference or the demo model on this machine, with a progress bar."""
 
-import os
-
 import streamlit as st
 
-from pages.ui.common import training_progress_bar
+from pages.ui.common import escape_markdown, training_progress_bar
 
 MODELS = {"Reference MLP (fast trainer)": "fast", "Demo CNN": "demo"}
 SOURCES = {
@@ -37,12 +35,17 @@ def show_training_form() -> None:
                 "take about 5 minutes of 2 CPU cores.",
             )
         ]
-        data_path = st.text_input("Path (for 'a file or folder I give')", placeholder="~/data/mnist.npz")
+        data_path = st.text_input(
+            "Path (for 'a file or folder I give')",
+            placeholder="mnist.npz",
+            help="A file or folder inside the data folder (a relative path starts there), or inside a folder the "
+            "operator lists in MODELRUNWAY\\_DATA\\_DIRS.",
+        )
         submitted = st.form_submit_button("Train", type="primary")
 
     if submitted:
-        from core.lab.data import DataError, load_mnist
-        from core.lab.train import TrainConfig, train
+        from core.lab.data import DataError, allowed_user_path, load_mnist
+        from core.lab.train import TrainConfig, check_fits, train
 
         try:
             if source == "path" and not data_path.strip():
@@ -50,22 +53,23 @@ def show_training_form() -> None:
             config = TrainConfig(
                 epochs=int(epochs) or None,
                 batch_size=None if batch_size == "model's own" else int(batch_size),
-                data_path=os.path.expanduser(data_path.strip()) if source == "path" else None,
+                data_path=str(allowed_user_path(data_path)) if source == "path" else None,
                 limit=int(limit) or None,
                 allow_download=source == "download",
                 variant=variant,
             )
             with st.spinner("Loading MNIST…"):
                 data = load_mnist(config.data_path, allow_download=config.allow_download, limit=config.limit)
+            check_fits(config, data)
         except (ValueError, DataError) as exc:
-            st.error(f"Nothing was trained. {exc}")
+            st.error(f"Nothing was trained. {escape_markdown(exc)}")
         else:
             bar, on_progress = training_progress_bar()
 
             try:
                 result = train(config, progress=on_progress, data=data)
             except Exception as exc:
-                st.error(f"Training failed and was stored as failed: {type(exc).__name__}: {exc}")
+                st.error(f"Training failed and was stored as failed: {type(exc).__name__}: {escape_markdown(exc)}")
             else:
                 bar.progress(1.0, text="Done")
                 st.session_state["lab_selected_run"] = result["id"]

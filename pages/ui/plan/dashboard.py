@@ -43,8 +43,8 @@ def show_verdict(result: dict) -> None:
 def _card(title: str, page: str, link_label: str, plan_name: str, metrics: list[tuple[str, str, str | None]]):
     with st.container(border=True):
         st.markdown(f"**{title}**")
-        for label, value, help_text in metrics:
-            st.metric(label, value, help=help_text)
+        for label, value, help_text in metrics:  # help quotes GPU, application and event names
+            st.metric(label, value, help=md(help_text) if help_text else None)
         st.page_link(page, label=link_label, icon=":material/arrow_forward:", query_params={QUERY_KEY: plan_name})
 
 
@@ -76,7 +76,7 @@ def show_cards(result: dict, plan_name: str) -> None:
             "Cap table",
             plan_name,
             [
-                (f"Founders after {after}", percent(result["founder_ownership_after_round"]), "Fully diluted"),
+                (f"Founders after {md(after)}", percent(result["founder_ownership_after_round"]), "Fully diluted"),
                 ("Founders at the end", percent(result["founder_ownership_final"]), f"After {rounds} cap-table events"),
                 (
                     "Raised",

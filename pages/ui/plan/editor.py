@@ -47,9 +47,9 @@ def show_manager(names: list[str]) -> str | None:
 
     plan_error, _ = _errors()
     if flash := st.session_state.pop("plan_flash", None):
-        st.success(flash)
+        st.success(md(flash))
     if failed := st.session_state.pop("plan_action_error", None):
-        st.error(f"Nothing changed. {failed}")
+        st.error(f"Nothing changed. {md(failed)}")
     selected = picker(names, "plan")
     new_tab, copy_tab, rename_tab, delete_tab, files_tab = st.tabs(
         ["New", "Duplicate", "Rename", "Delete", "Import / export"]
@@ -96,7 +96,9 @@ def show_manager(names: list[str]) -> str | None:
             ),
         )
     with delete_tab:
-        sure = st.checkbox(f"Delete the plan {selected!r} (its funding and estimates go with it)", key="plan_sure")
+        sure = st.checkbox(
+            f"Delete the plan {md(repr(selected))} (its funding and estimates go with it)", key="plan_sure"
+        )
         st.button(
             "Delete",
             disabled=not sure,
@@ -117,7 +119,7 @@ def show_manager(names: list[str]) -> str | None:
             try:
                 imported = store.import_plan_json(upload.getvalue(), overwrite=overwrite)
             except plan_error as exc:
-                st.error(f"Nothing was imported. {exc}")
+                st.error(f"Nothing was imported. {md(exc)}")
             else:
                 select(imported.name)
                 st.session_state["plan_flash"] = f"Imported {imported.name!r}."
@@ -272,7 +274,7 @@ def show_editor(payload: dict) -> None:
         analyze_plan(updated, risk_paths=0)
         save_plan(updated)
     except (plan_error, catalog_error) as exc:
-        st.error(f"Nothing was saved. {exc}")
+        st.error(f"Nothing was saved. {md(exc)}")
     else:
         st.session_state["plan_flash"] = f"Saved {payload['name']!r}."
         st.rerun()

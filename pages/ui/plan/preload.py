@@ -22,7 +22,7 @@ def plan_from_link(page: str) -> tuple[str, dict] | None:
     try:
         return name, analysis(load_payload(name))
     except (PlanError, CatalogError) as exc:
-        st.error(f"The plan {name!r} could not be opened here. {exc}")
+        st.error(f"The plan {md(repr(name))} could not be opened here. {md(exc)}")
         return None
 
 

@@ -1,9 +1,8 @@
 """Text shown through st.markdown: escaped, so a plan name or a "$2M … $3M" sentence is never markup or maths."""
 
-import re
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|$<>~:])")
+from core.text import escape_markdown
 
 
 def md(text) -> str:
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    """The app's one escape_markdown, under the name the plan pages use."""
+    return escape_markdown(text)
