@@ -5,6 +5,7 @@ import pytest
 
 from core.lab.data import load_mnist
 from core.lab.device import DeviceInfo
+from core.lab.fused import CHUNK_STEPS
 from core.lab.train import TrainConfig, measure_training
 
 
@@ -13,25 +14,77 @@ def data():
     return load_mnist(limit=1000)
 
 
-def test_fused_adam_steps_equal_keras_adam_steps(data):
-    """Three steps on one batch: the fused kernel must leave the same weights and optimizer state as Keras's Adam."""
-    from core.lab.fused import fit_fused
+def _snapshot(model) -> dict:
+    optimizer = model.optimizer
+    return {
+        "weights": [v.numpy().copy() for v in model.trainable_variables],
+        "momentums": [v.numpy().copy() for v in optimizer._momentums],
+        "velocities": [v.numpy().copy() for v in optimizer._velocities],
+        "iterations": int(optimizer.iterations.numpy()),
+    }
+
+
+def _assert_same_state(mine: dict, theirs: dict, where: str) -> None:
+    assert mine["iterations"] == theirs["iterations"], where
+    for key, rtol, atol in (("weights", 1e-4, 1e-6), ("momentums", 1e-3, 1e-7), ("velocities", 1e-3, 1e-11)):
+        for index, (a, b) in enumerate(zip(mine[key], theirs[key])):
+            np.testing.assert_allclose(a, b, rtol=rtol, atol=atol, err_msg=f"{where}: {key}[{index}]")
+
+
+@pytest.mark.parametrize("chunk_steps", [1, CHUNK_STEPS])
+def test_fused_adam_on_a_short_last_batch_equals_keras_train_on_batch(data, monkeypatch, chunk_steps):
+    """70 samples at batch 32 (32 + 32 + 6), two epochs: after every step the fused trainer's weights and Adam state
+    match Keras's own ``train_on_batch`` fed the same batches, and its epoch loss and accuracy match theirs. The last
+    batch is padded to 32 rows; had the padding counted, its gradient and the reported figures would differ."""
+    import core.lab.fused as fused
     from core.lab.model import build_model, import_keras
 
     keras = import_keras()
-    x, y = data.x_train[:64], data.y_train[:64]
+    monkeypatch.setattr(fused, "CHUNK_STEPS", chunk_steps)
+    n, batch_size, epochs = 70, 32, 2
+    x, y = data.x_train[:n], data.y_train[:n]
+
+    class Recorder(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            self.epoch = epoch
+
+        def on_train_batch_end(self, batch, logs=None):
+            states[(self.epoch, batch)] = _snapshot(self.model)
+            running_losses[(self.epoch, batch)] = logs["loss"]
+
+        def on_epoch_end(self, epoch, logs=None):
+            epoch_logs.append(logs)
+
+    states, running_losses, epoch_logs = {}, {}, []
     keras.utils.set_random_seed(3)
-    fused = build_model()
+    model = build_model()
+    fused.fit_fused(model, x, y, batch_size=batch_size, epochs=epochs, seed=0, callbacks=[Recorder()])
+
     keras.utils.set_random_seed(3)
     reference = build_model()
-    fit_fused(fused, x, y, batch_size=64, epochs=3, seed=0, callbacks=[])
-    for _ in range(3):
-        reference.train_on_batch(x, y)
-    for mine, theirs in zip(fused.trainable_variables, reference.trainable_variables):
-        np.testing.assert_allclose(np.asarray(mine), np.asarray(theirs), rtol=1e-4, atol=1e-6)
-    assert int(fused.optimizer.iterations.numpy()) == int(reference.optimizer.iterations.numpy()) == 3
-    for mine, theirs in zip(fused.optimizer._velocities, reference.optimizer._velocities):
-        np.testing.assert_allclose(np.asarray(mine), np.asarray(theirs), rtol=1e-3, atol=1e-12)
+    expected_states, expected_running, expected_logs = {}, {}, []
+    for epoch in range(epochs):
+        order = np.asarray(fused.epoch_order(n, 0, epoch))
+        assert sorted(order) == list(range(n))
+        loss_sum = correct = 0.0
+        for step, first in enumerate(range(0, n, batch_size)):
+            rows = order[first : first + batch_size]
+            logs = reference.train_on_batch(x[rows], y[rows], return_dict=True)
+            loss_sum += logs["loss"] * len(rows)
+            correct += logs["accuracy"] * len(rows)
+            expected_states[(epoch, step)] = _snapshot(reference)
+            expected_running[(epoch, step)] = loss_sum / (first + len(rows))
+        expected_logs.append({"loss": loss_sum / n, "accuracy": correct / n})
+
+    assert set(states) <= set(expected_states) and (epochs - 1, 2) in states
+    if chunk_steps == 1:
+        assert len(states) == len(expected_states) == 6
+    for key, state in states.items():
+        _assert_same_state(state, expected_states[key], f"epoch {key[0]} step {key[1]}")
+        assert running_losses[key] == pytest.approx(expected_running[key], rel=1e-4)
+    for mine, theirs in zip(epoch_logs, expected_logs, strict=True):
+        assert mine["loss"] == pytest.approx(theirs["loss"], rel=1e-4)
+        assert mine["accuracy"] == pytest.approx(theirs["accuracy"], abs=1e-6)
 
 
 def test_fast_path_keeps_the_seed_models_accuracy(data):
@@ -42,8 +95,8 @@ def test_fast_path_keeps_the_seed_models_accuracy(data):
     assert abs(np.mean(fast) - np.mean(plain)) <= 0.03
 
 
-def test_short_last_batch_is_trained_on_its_own_mean(data):
-    """1000 = 3 x 300 + 100: the padded rows of the last batch must not count."""
+def test_progress_counts_the_short_last_batch_as_one_step(data):
+    """1000 = 3 x 300 + 100: four steps an epoch, the last one short; the stored predictions are the model's."""
     events = []
     measured = measure_training(TrainConfig(epochs=1, batch_size=300), data, progress=events.append)
     done = [e for e in events if e.get("done")]

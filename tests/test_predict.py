@@ -198,14 +198,6 @@ def test_concurrent_sessions_get_the_same_answers(model, held_out):
         assert np.abs(probabilities - expected).max() < 1e-5
 
 
-def test_single_image_latency_is_a_few_milliseconds(model, held_out):
-    images, _ = held_out
-    pngs = [render_drawing(images[i], np.random.default_rng(i)) for i in range(60)]
-    latencies = sorted(predict_image(model, png)[0].latency_ms for png in pngs)
-    # Generous for a shared 2-core test machine; the measured figure on an idle CPU is reported in the PR.
-    assert latencies[len(latencies) // 2] < 50
-
-
 def test_cli_says_not_sure_to_non_digits_far_more_often_than_to_digits(tmp_path, model_path, held_out):
     """Drawings the calibration never saw (their own seed): scribbles, dots, grids and letters, and drawn digits."""
     from core.lab.synthetic import non_digit_drawings

@@ -120,7 +120,9 @@ def load_model(path: str | Path | None = None) -> DigitModel:
     keras = import_keras()
     try:
         keras_model = keras.saving.load_model(path, compile=False)
-    except Exception as exc:  # Keras raises ValueError, OSError or zip errors depending on the damage
+    # What a damaged or foreign file raises depends on where the damage is: a missing archive member (KeyError),
+    # unreadable or wrongly shaped JSON (ValueError, TypeError), truncated weights (OSError from HDF5).
+    except (ValueError, TypeError, KeyError, OSError, zipfile.BadZipFile) as exc:
         raise ModelError(f"model: {path} is not a readable .keras model ({type(exc).__name__})") from None
     shapes = (tuple(keras_model.input_shape[1:]), tuple(keras_model.output_shape[1:]))
     if shapes != ((INPUT_PIXELS,), (10,)):

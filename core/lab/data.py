@@ -201,7 +201,13 @@ def _download() -> dict[str, np.ndarray]:
     keras = import_keras()
     try:
         (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
-    except Exception as exc:  # the network error types differ by platform
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:  # no network, a bad hash, a truncated file
+        raise DataError(f"data: download failed ({exc})") from exc
+    except Exception as exc:
+        # Keras reports an HTTP or URL failure as a bare Exception ("URL fetch failure on ..."); anything of another
+        # type is a bug and keeps its traceback.
+        if type(exc) is not Exception:
+            raise
         raise DataError(f"data: download failed ({exc})") from exc
     return {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
 

@@ -103,16 +103,23 @@ def _catalog_key(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
+def _word_runs(name: str, longest: int = 3) -> set[str]:
+    """Every run of up to ``longest`` consecutive words of a name, joined: "GeForce RTX 4090" gives "rtx4090"."""
+    words = re.findall(r"[a-z0-9]+", name.lower())
+    return {"".join(words[i : i + size]) for size in range(1, longest + 1) for i in range(len(words) - size + 1)}
+
+
 def match_catalog(device_name: str, catalog_names: list[str]) -> str | None:
-    """The catalog entry whose model (first word, e.g. "H100", "RTX 4090") appears in a device's reported name,
-    preferring the longest match and a memory size that appears too."""
+    """The catalog entry whose model (first word, e.g. "H100", "RTX 4090") is a whole word of a device's reported
+    name, so "L40S" is not an "L4"; among several, the one whose other words (memory, form factor) appear too."""
     device_key = _catalog_key(device_name)
+    device_runs = _word_runs(device_name)
     best, best_score = None, 0
     for name in catalog_names:
         words = name.split()
         model = words[0] if words[0].upper() != "RTX" or len(words) < 2 else words[0] + words[1]
         model_key = _catalog_key(model)
-        if not model_key or model_key not in device_key:
+        if not model_key or model_key not in device_runs:
             continue
         score = len(model_key) * 10
         score += sum(1 for word in words[1:] if _catalog_key(word) and _catalog_key(word) in device_key)

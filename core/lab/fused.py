@@ -64,8 +64,7 @@ def fit_fused(
 
     @tf.function(autograph=False)
     def shuffled_batches(epoch):
-        order = tf.argsort(tf.random.stateless_uniform((n,), seed=tf.stack([seed, epoch])))
-        order = tf.concat([order, tf.zeros((padded - n,), tf.int32)], axis=0)
+        order = tf.concat([epoch_order(n, seed, epoch), tf.zeros((padded - n,), tf.int32)], axis=0)
         real = tf.concat([tf.ones((n,)), tf.zeros((padded - n,))], axis=0)
         return (
             tf.reshape(tf.gather(x_all, order), (steps, batch_size, -1)),
@@ -97,6 +96,14 @@ def fit_fused(
             callback_list.on_train_batch_end(stop - 1, {"loss": loss_sum / min(stop * batch_size, n)})
         callback_list.on_epoch_end(epoch, {"loss": loss_sum / n, "accuracy": correct / n})
     callback_list.on_train_end()
+
+
+def epoch_order(n: int, seed: int, epoch):
+    """The order in which ``fit_fused`` visits its ``n`` samples in ``epoch``: a stateless shuffle, so a seed and an
+    epoch always give the same order, in a graph or eagerly."""
+    import tensorflow as tf
+
+    return tf.argsort(tf.random.stateless_uniform((n,), seed=tf.stack([seed, epoch])))
 
 
 def _handle(variable):

@@ -243,14 +243,17 @@ class Measurement:
 
 def _build_for(device: DeviceInfo, config: TrainConfig, steps: int, builder: Callable | None = None):
     fast = config.variant == "fast"
+    # Under MirroredStrategy over several devices, Keras's multi-step loop fails (keras-team/keras#19246) and XLA
+    # cannot reach another device's variables: a mirrored run takes one step per call, without XLA.
+    mirrored = device.backend == "tensorflow" and device.kind == "gpu" and device.count > 1
     options = {
-        "steps_per_execution": min(CHUNK_STEPS, steps) if fast else 1,
+        "steps_per_execution": min(CHUNK_STEPS, steps) if fast and not mirrored else 1,
         # XLA fuses the small element-wise ops on a GPU; on a CPU its matrix multiplies are slower than oneDNN's.
-        "jit_compile": fast and device.kind == "gpu",
+        "jit_compile": fast and device.kind == "gpu" and not mirrored,
         "mixed_precision": fast and device.kind == "gpu",
     }
     build = builder or build_model
-    if device.backend == "tensorflow" and device.kind == "gpu":
+    if mirrored:
         import tensorflow as tf
 
         with tf.distribute.MirroredStrategy().scope():
@@ -523,6 +526,19 @@ def _calibration_summary(calibration: dict | None) -> str:
     )
 
 
+def _training_errors() -> tuple[type[BaseException], ...]:
+    """What a training can meet on a sound install: a full disk, a lost database, too little memory, a failure inside
+    the framework. Anything else is a bug and keeps its traceback."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    errors: list[type[BaseException]] = [OSError, MemoryError, RuntimeError, ValueError, SQLAlchemyError]
+    if "tensorflow" in sys.modules:
+        import tensorflow as tf
+
+        errors.append(tf.errors.OpError)
+    return tuple(errors)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = ArgumentParser(prog="python -m core.train", description="Train and store the reference or demo model.")
     parser.add_argument("--epochs", type=int, help="default: 5 for the reference model, 24 for the demo model")
@@ -564,7 +580,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt as exc:
         print("error: interrupted; the run is stored as interrupted", file=sys.stderr)
         return 128 + getattr(exc, "signum", signal.SIGINT)
-    except Exception as exc:
+    except _training_errors() as exc:
         message = f"{type(exc).__name__}: {exc}".splitlines()[0] if str(exc) else type(exc).__name__
         print(f"error: training failed and is stored as failed: {message}", file=sys.stderr)
         return 1
