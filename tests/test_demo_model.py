@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from core.lab.demo_model import build_demo_model, forward_flops, pool_sizes, training_flops_per_sample
+from core.lab.train import TrainConfig, train
 from tests.conftest import PROJECT_ROOT
 from tests.test_train_cli import REQUIRED
 
@@ -83,17 +84,24 @@ def test_cli_trains_the_demo_variant_and_prints_the_reference_keys(data_home):
     assert best_successful_run()["id"] == run["id"] and len(list_runs()) == 1
 
 
-def test_demo_training_reads_drawings_and_refuses_non_digits(data_home):
-    """Two epochs on all 4,500 digits: already reads most drawn digits and flags most non-digits, measured on
-    drawings of seeds that neither training nor calibration used."""
+def test_demo_model_reads_pen_stroke_digits_and_says_not_sure_to_non_digits(data_home):
+    """Four epochs on all 4,500 digits (the default is 24) already meet the issue's bounds on tests/strokes.py's
+    drawings, which owe nothing to MNIST or to core.lab.synthetic, and were never used to train or calibrate."""
     from core.demo.predict import load_model, predict_image
-    from core.lab import synthetic
-    from core.lab.train import TrainConfig, train
+    from core.demo.preprocess import BlankImageError
+    from tests.strokes import digit_set, non_digit_set
+    from tests.test_drawn_digits import DEMO_MODEL_BOUND, NOT_SURE_BOUND, PER_DIGIT, SEED
 
-    run = train(TrainConfig(variant="demo", epochs=2))
+    run = train(TrainConfig(variant="demo", epochs=4))
+    assert run["test_accuracy"] >= 0.95
     model = load_model(run["model_path"])
-    digits, labels = synthetic.digit_drawings(60, seed=2_024)
-    read = [predict_image(model, canvas)[0].digit == label for canvas, label in zip(digits, labels)]
-    others, _ = synthetic.non_digit_drawings(60, seed=2_025, kinds=("scribble", "dots", "grid", "letter"))
-    flagged = [predict_image(model, canvas)[0].unsure for canvas in others]
-    assert np.mean(read) >= 0.85 and np.mean(flagged) >= 0.7, (np.mean(read), np.mean(flagged))
+    images, labels = digit_set(PER_DIGIT, SEED)
+    read = np.mean([predict_image(model, image)[0].digit == label for image, label in zip(images, labels)])
+    others, _ = non_digit_set(25, SEED)
+    flagged = []
+    for image in others:
+        try:
+            flagged.append(predict_image(model, image)[0].unsure)
+        except BlankImageError:  # a few dots are too little ink to be read at all: not a digit either
+            flagged.append(True)
+    assert read >= DEMO_MODEL_BOUND and np.mean(flagged) >= NOT_SURE_BOUND, (read, np.mean(flagged))
