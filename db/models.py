@@ -70,7 +70,11 @@ class TrainingRun(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    variant: Mapped[str] = mapped_column(String(32), default="fast")  # trainer path: fast | naive
+    variant: Mapped[str] = mapped_column(String(32), default="fast")  # trainer path: fast | seed | demo
+    # What was trained, e.g. "mlp-512-256-128" (the reference) or "cnn-16-16-32-32" (the demo model).
+    architecture: Mapped[str | None] = mapped_column(String(64))
+    # Scaling-lab runs only: {"id": ladder id, "axis": "size" | "data", "label": point label}.
+    ladder: Mapped[dict | None] = mapped_column(JSON)
     backend: Mapped[str | None] = mapped_column(String(32))
     framework_versions: Mapped[dict] = mapped_column(JSON, default=dict)
     device: Mapped[str | None] = mapped_column(String(8))  # cpu | gpu

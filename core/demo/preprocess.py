@@ -51,8 +51,16 @@ class BlankImageError(ImageInputError):
 
 def preprocess(source: ImageSource) -> np.ndarray:
     """Any accepted input → float32 (28, 28) in [0, 1], light ink on black, as MNIST."""
-    ink = ink_map(to_grayscale(read_image(source, draft_side=WORKING_SIDE_PX)))
-    return centre_in_field(scale_to_box(crop_to_ink(ink)))
+    return preprocess_with_extent(source)[0]
+
+
+def preprocess_with_extent(source: ImageSource) -> tuple[np.ndarray, float]:
+    """preprocess(), and how much of the image the ink spans: the larger of its box's height and width as
+    fractions of the image's (a dot on a canvas spans a few hundredths, a digit a third or more)."""
+    ink, (height, width) = _ink_and_shape(to_grayscale(read_image(source, draft_side=WORKING_SIDE_PX)))
+    crop = crop_to_ink(ink)
+    extent = max(crop.shape[0] / height, crop.shape[1] / width)
+    return centre_in_field(scale_to_box(crop)), float(extent)
 
 
 def read_image(source: ImageSource, draft_side: int | None = None) -> Image.Image:
@@ -177,6 +185,11 @@ def ink_map(gray: Image.Image) -> np.ndarray:
     region that holds ink (all that follows would otherwise spend most of its time on empty paper).
 
     Raises BlankImageError when no ink stands out from the background."""
+    return _ink_and_shape(gray)[0]
+
+
+def _ink_and_shape(gray: Image.Image) -> tuple[np.ndarray, tuple[int, int]]:
+    """ink_map(), and the (height, width) of the whole image at the working resolution."""
     region, working_shape = _ink_region(gray)
     ink = np.asarray(region)
     # A lone bright pixel is noise, not ink: the peak is taken over 3×3 averages, which a speck cannot fill.
@@ -194,7 +207,7 @@ def ink_map(gray: Image.Image) -> np.ndarray:
     if ink_pixels > MAX_INK_FRACTION * image_pixels:
         raise BlankImageError(f"image: no digit found, ink covers {ink_pixels / image_pixels:.0%} of the image")
     # Keep the soft edge next to each stroke (MNIST's anti-aliasing); drop everything away from the ink.
-    return np.where(_box_sum3(mask) > 0, strength, np.float32(0))
+    return np.where(_box_sum3(mask) > 0, strength, np.float32(0)), working_shape
 
 
 def _no_contrast(contrast: float) -> BlankImageError:

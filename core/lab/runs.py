@@ -24,6 +24,8 @@ RUN_FIELDS = (
     "pid",
     "host",
     "variant",
+    "architecture",
+    "ladder",
     "backend",
     "device",
     "device_name",
@@ -96,6 +98,38 @@ def latest_successful_run(with_model: bool = False) -> dict | None:
             if not with_model or (run.model_path and Path(run.model_path).is_file()):
                 return run_to_dict(run)
     return None
+
+
+def best_successful_run() -> dict | None:
+    """The stored model the demo uses by default: the succeeded run with the highest test accuracy whose model
+    file still exists (the newest of equals). Scaling-lab runs keep no model file, so they never compete."""
+    from pathlib import Path
+
+    with session_scope() as session:
+        query = (
+            select(TrainingRun)
+            .where(TrainingRun.status == "succeeded", TrainingRun.model_path.is_not(None))
+            .order_by(TrainingRun.test_accuracy.desc().nulls_last(), TrainingRun.id.desc())
+        )
+        for run in session.scalars(query):
+            if Path(run.model_path).is_file():
+                return run_to_dict(run)
+    return None
+
+
+def runs_with_models() -> list[dict]:
+    """Succeeded runs whose model file exists, best test accuracy first, without per-epoch detail."""
+    from pathlib import Path
+
+    with session_scope() as session:
+        query = (
+            select(TrainingRun)
+            .where(TrainingRun.status == "succeeded", TrainingRun.model_path.is_not(None))
+            .order_by(TrainingRun.test_accuracy.desc().nulls_last(), TrainingRun.id.desc())
+        )
+        return [
+            run_to_dict(run, with_details=False) for run in session.scalars(query) if Path(run.model_path).is_file()
+        ]
 
 
 # save_model_atomically writes ".run-7.4242.tmp.keras" beside "run-7.keras"; the number in the middle is the pid.

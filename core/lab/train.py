@@ -1,6 +1,7 @@
-"""Train, measure and store one run of the reference model.
+"""Train, measure and store one run of the reference model, or of the demo model (`--variant demo`).
 
-python -m core.train [--epochs N] [--batch-size B] [--data PATH] [--limit N] [--allow-download] [--json]
+python -m core.train [--variant fast|seed|demo] [--epochs N] [--batch-size B] [--data PATH] [--limit N]
+                     [--allow-download] [--json]
 """
 
 from __future__ import annotations
@@ -21,12 +22,16 @@ import numpy as np
 from core import config as settings
 from core.cli import ArgumentParser, exit_with_error, native_stderr_silenced, strict_json
 from core.lab.data import DataError, MnistData, load_mnist
+from core.lab.demo_model import training_flops_per_sample
 from core.lab.device import DeviceInfo, detect_device, measure_matmul_peak
 from core.lab.fused import CHUNK_STEPS
 from core.lab.model import build_model, flops_per_training_sample, import_keras, parameter_count
 
 ProgressFn = Callable[[dict], None]
-VARIANTS = ("fast", "seed")
+VARIANTS = ("fast", "seed", "demo")
+# The demo model learns from distorted copies, a new set each epoch, so it needs more passes than the MLP.
+DEFAULT_EPOCHS = {"fast": 5, "seed": 5, "demo": 24}
+DEFAULT_BATCH_SIZE = {"fast": 32, "seed": 32, "demo": 64}
 MAX_EPOCHS = 1000
 MAX_BATCH_SIZE = 65_536
 MAX_LIMIT = 10_000_000
@@ -36,17 +41,25 @@ _peak_cache: dict[tuple[str, str, str], float] = {}
 
 @dataclass(frozen=True)
 class TrainConfig:
-    epochs: int = 5
-    batch_size: int = 32
+    epochs: int | None = None  # None: the variant's default (DEFAULT_EPOCHS)
+    batch_size: int | None = None  # None: the variant's default (DEFAULT_BATCH_SIZE)
     data_path: str | None = None
     limit: int | None = None
     allow_download: bool = False
     seed: int = 0
-    variant: str = "fast"  # "fast": fused, resident-data trainer; "seed": the seed's plain model.fit
+    # "fast": the reference MLP on the fused, resident-data trainer; "seed": the reference MLP on the seed's plain
+    # model.fit; "demo": the demo CNN, trained on distorted digits with pen-stroke drawings (core.lab.demo_model).
+    variant: str = "fast"
+    calibrate: bool = True  # fit the "not sure" thresholds and store them beside the model
+    save_model: bool = True
 
     def __post_init__(self) -> None:
         if self.variant not in VARIANTS:
             raise ValueError(f"variant: one of {', '.join(VARIANTS)}, got {self.variant!r}")
+        if self.epochs is None:
+            object.__setattr__(self, "epochs", DEFAULT_EPOCHS[self.variant])
+        if self.batch_size is None:
+            object.__setattr__(self, "batch_size", DEFAULT_BATCH_SIZE[self.variant])
         for field in ("epochs", "batch_size", "seed"):
             value = getattr(self, field)
             if isinstance(value, bool) or not isinstance(value, int):
@@ -209,7 +222,7 @@ def _fit(model, data: MnistData, config: TrainConfig, device: DeviceInfo, callba
 
 @dataclass
 class Measurement:
-    """One training of the reference model, measured, before anything is stored."""
+    """One training, measured, before anything is stored."""
 
     model: object
     device: DeviceInfo
@@ -223,9 +236,12 @@ class Measurement:
     test_loss: float
     test_accuracy: float
     predicted: np.ndarray
+    flops_per_sample: int = 0
+    params: int = 0
+    extra_training: dict | None = None  # drawings the demo model also learned from, beyond the digits
 
 
-def _build_for(device: DeviceInfo, config: TrainConfig, steps: int):
+def _build_for(device: DeviceInfo, config: TrainConfig, steps: int, builder: Callable | None = None):
     fast = config.variant == "fast"
     # Under MirroredStrategy over several devices, Keras's multi-step loop fails (keras-team/keras#19246) and XLA
     # cannot reach another device's variables: a mirrored run takes one step per call, without XLA.
@@ -236,24 +252,34 @@ def _build_for(device: DeviceInfo, config: TrainConfig, steps: int):
         "jit_compile": fast and device.kind == "gpu" and not mirrored,
         "mixed_precision": fast and device.kind == "gpu",
     }
+    build = builder or build_model
     if mirrored:
         import tensorflow as tf
 
         with tf.distribute.MirroredStrategy().scope():
-            return build_model(**options), options
-    return build_model(**options), options
+            return build(**options), options
+    return build(**options), options
 
 
 def measure_training(
-    config: TrainConfig, data: MnistData, progress: ProgressFn | None = None, device: DeviceInfo | None = None
+    config: TrainConfig,
+    data: MnistData,
+    progress: ProgressFn | None = None,
+    device: DeviceInfo | None = None,
+    builder: Callable | None = None,
 ) -> Measurement:
-    """Train on ``data`` and measure it: throughput, MFU against the peak measured here, test metrics."""
+    """Train on ``data`` and measure it: throughput, MFU against the peak measured here, test metrics.
+
+    ``builder`` replaces the reference MLP (same keyword options as build_model), for the scaling ladder."""
     keras = import_keras()
     device = device or detect_device()
-    steps = -(-data.n_train // config.batch_size)
     keras.utils.set_random_seed(config.seed)
-    model, options = _build_for(device, config, steps)
+    if config.variant == "demo":
+        return _measure_demo(keras, config, data, progress, device)
+    steps = -(-data.n_train // config.batch_size)
+    model, options = _build_for(device, config, steps, builder)
     precision = "bfloat16" if options["mixed_precision"] else "float32"
+    flops_per_sample = flops_per_training_sample() if builder is None else training_flops_per_sample(model)
     peak = _peak_flops(device, precision)
     history: list[dict] = []
     callback = _progress_callback(keras, progress, config.epochs, steps, history)
@@ -263,7 +289,7 @@ def measure_training(
     test_loss, test_accuracy = model.evaluate(data.x_test, data.y_test, batch_size=1024, verbose=0)
     predicted = np.argmax(model.predict(data.x_test, batch_size=1024, verbose=0), axis=1)
     samples_per_second = data.n_train * config.epochs / wall
-    achieved = samples_per_second * flops_per_training_sample()
+    achieved = samples_per_second * flops_per_sample
     return Measurement(
         model=model,
         device=device,
@@ -277,12 +303,85 @@ def measure_training(
         test_loss=float(test_loss),
         test_accuracy=float(test_accuracy),
         predicted=predicted,
+        flops_per_sample=flops_per_sample,
+        params=int(model.count_params()),
     )
 
 
-def train(config: TrainConfig, progress: ProgressFn | None = None, data: MnistData | None = None) -> dict:
+def compile_like_reference(model) -> None:
+    """Compile a trained model as the reference is (Adam, sparse categorical cross-entropy, accuracy), so that the
+    saved file loads with a plain `keras.models.load_model` and `evaluate`s on digit labels like the reference.
+    The training compile (soft targets, a digits-only accuracy) would need this project's code to load."""
+    from core.lab.model import SEED_LOSS
+
+    keras = import_keras()
+    model.compile(optimizer=keras.optimizers.Adam(), loss=SEED_LOSS, metrics=["accuracy"])
+
+
+def _measure_demo(keras, config: TrainConfig, data: MnistData, progress, device: DeviceInfo) -> Measurement:
+    """The demo CNN: every epoch sees freshly distorted digits, pen-stroke digits and non-digits (core.lab.demo_model).
+
+    Rendering the drawings happens once, before the clock starts; distorting them is part of every epoch."""
+    from core.lab.demo_model import build_demo_model, epoch_batches, pool_sizes, training_pools
+
+    pen_digits, non_digits = pool_sizes(data.n_train)
+    pools = training_pools(config.seed, pen_digits, non_digits)
+    batches = epoch_batches(data.x_train, data.y_train, pools, config.batch_size, config.seed)
+    steps = len(batches)
+    model = build_demo_model(decay_steps=steps * config.epochs)
+    flops_per_sample = training_flops_per_sample(model)
+    peak = _peak_flops(device, "float32")
+    history: list[dict] = []
+    callback = _progress_callback(keras, progress, config.epochs, steps, history)
+    start = time.perf_counter()
+    model.fit(batches, epochs=config.epochs, callbacks=[callback], verbose=0)
+    wall = time.perf_counter() - start
+    probabilities = np.asarray(model.predict(data.x_test, batch_size=1024, verbose=0), dtype=np.float64)
+    chosen = np.clip(probabilities[np.arange(data.n_test), data.y_test], 1e-7, 1.0)
+    predicted = np.argmax(probabilities, axis=1)
+    samples_per_second = (data.n_train + pen_digits + non_digits) * config.epochs / wall
+    achieved = samples_per_second * flops_per_sample
+    compile_like_reference(model)
+    return Measurement(
+        model=model,
+        device=device,
+        precision="float32",
+        wall_seconds=wall,
+        samples_per_second=samples_per_second,
+        achieved_flops=achieved,
+        peak_flops=peak,
+        mfu=achieved / (peak * device.count),
+        history=history,
+        test_loss=float(-np.log(chosen).mean()),
+        test_accuracy=float((predicted == data.y_test).mean()),
+        predicted=predicted,
+        flops_per_sample=flops_per_sample,
+        params=int(model.count_params()),
+        extra_training={"pen_digits": pen_digits, "non_digits": non_digits},
+    )
+
+
+def architecture_name(model) -> str:
+    """ "mlp-512-256-128" for Dense hidden layers, "cnn-16-16-32-32" for convolutions (their filter counts)."""
+    convolutions = [str(layer.filters) for layer in model.layers if type(layer).__name__ == "Conv2D"]
+    if convolutions:
+        return "cnn-" + "-".join(convolutions)
+    hidden = [str(layer.units) for layer in model.layers if type(layer).__name__ == "Dense"][:-1]
+    return "mlp-" + "-".join(hidden)
+
+
+def train(
+    config: TrainConfig,
+    progress: ProgressFn | None = None,
+    data: MnistData | None = None,
+    builder: Callable | None = None,
+    ladder: dict | None = None,
+) -> dict:
     """Run one training and store it; returns the stored run. A failure is stored as failed, an interrupt (Ctrl-C,
-    SIGTERM) as interrupted, and either is re-raised."""
+    SIGTERM) as interrupted, and either is re-raised.
+
+    With ``config.calibrate`` the saved model gets its "not sure" thresholds beside it (core.lab.calibration), and
+    the returned run carries them as ``calibration``. ``builder`` and ``ladder`` are for the scaling lab."""
     from core.lab.runs import process_identity
     from db.engine import session_scope
     from db.models import ClassMetric, EpochMetric, TrainingRun
@@ -298,6 +397,7 @@ def train(config: TrainConfig, progress: ProgressFn | None = None, data: MnistDa
         run = TrainingRun(
             status="running",
             variant=config.variant,
+            ladder=ladder,
             backend=device.backend,
             framework_versions=_framework_versions(keras),
             device=device.kind,
@@ -311,8 +411,8 @@ def train(config: TrainConfig, progress: ProgressFn | None = None, data: MnistDa
             epochs=config.epochs,
             batch_size=config.batch_size,
             seed=config.seed,
-            params=parameter_count(),
-            flops_per_sample=flops_per_training_sample(),
+            params=parameter_count() if builder is None and config.variant != "demo" else None,
+            flops_per_sample=flops_per_training_sample() if builder is None and config.variant != "demo" else None,
             peak_flops_spec=figures["peak_flops_spec"],
             power_watts=figures["power_watts"],
             price_per_hour=figures["price_per_hour"],
@@ -323,15 +423,24 @@ def train(config: TrainConfig, progress: ProgressFn | None = None, data: MnistDa
         run_id = run.id
 
     model_path = settings.models_dir() / f"run-{run_id}.keras"
+    calibration = None
     try:
-        measured = measure_training(config, data, progress, device)
-        save_model_atomically(measured.model, model_path)
+        measured = measure_training(config, data, progress, device, builder)
+        if config.save_model:
+            save_model_atomically(measured.model, model_path)
+        if config.save_model and config.calibrate:
+            calibration = _calibrate(measured.model, data, model_path, measured.extra_training)
     except BaseException as exc:  # an interrupt must be recorded too
         with session_scope() as session:
             run = session.get(TrainingRun, run_id)
             interrupted = isinstance(exc, KeyboardInterrupt)
             run.status, run.finished_at = ("interrupted" if interrupted else "failed"), datetime.now(UTC)
             run.error = f"{type(exc).__name__}: {exc}"[:2000]
+        if config.save_model:
+            from core.lab.calibration import sidecar_path
+
+            sidecar_path(model_path).unlink(missing_ok=True)
+            model_path.unlink(missing_ok=True)
         raise
 
     from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
@@ -343,6 +452,8 @@ def train(config: TrainConfig, progress: ProgressFn | None = None, data: MnistDa
     with session_scope() as session:
         run = session.get(TrainingRun, run_id)
         run.status, run.finished_at = "succeeded", datetime.now(UTC)
+        run.architecture = architecture_name(measured.model)
+        run.params, run.flops_per_sample = measured.params, measured.flops_per_sample
         run.wall_seconds, run.samples_per_second = measured.wall_seconds, measured.samples_per_second
         run.achieved_flops, run.peak_flops, run.mfu = measured.achieved_flops, measured.peak_flops, measured.mfu
         if measured.precision == "bfloat16" and figures.get("peak_flops_spec_bf16"):
@@ -353,7 +464,7 @@ def train(config: TrainConfig, progress: ProgressFn | None = None, data: MnistDa
             run.cost_usd = run.price_per_hour * device.count * hours
         run.test_loss, run.test_accuracy = measured.test_loss, measured.test_accuracy
         run.confusion_matrix = confusion_matrix(data.y_test, measured.predicted, labels=list(range(10))).tolist()
-        run.model_path = str(model_path)
+        run.model_path = str(model_path) if config.save_model else None
         run.epochs_history = [EpochMetric(**row) for row in measured.history]
         run.class_metrics = [
             ClassMetric(
@@ -368,7 +479,30 @@ def train(config: TrainConfig, progress: ProgressFn | None = None, data: MnistDa
         session.flush()
         from core.lab.runs import run_to_dict
 
-        return run_to_dict(run)
+        stored = run_to_dict(run)
+    if calibration is not None:
+        stored["calibration"] = calibration
+    return stored
+
+
+def _calibrate(model, data: MnistData, model_path: Path, extra_training: dict | None) -> dict:
+    """Fit and store the model's "not sure" thresholds; returns them as stored, without the digit subspace."""
+    from core.lab.calibration import calibrate, write_sidecar
+
+    # Fewer drawings for a model trained on few digits: such runs are quick looks, not the demo's model.
+    count = int(min(400, max(60, data.n_train // 10)))
+    calibration = calibrate(
+        lambda x: model.predict(x, batch_size=1024, verbose=0),
+        data.x_train,
+        data.x_test,
+        data.y_test,
+        count=count,
+        extra={"trained_on_extra_drawings": extra_training} if extra_training else None,
+    )
+    write_sidecar(model_path, calibration)
+    summary = calibration.to_json()
+    summary.pop("subspace", None)
+    return summary
 
 
 def _summary(run: dict) -> str:
@@ -376,7 +510,19 @@ def _summary(run: dict) -> str:
         f"run {run['id']} {run['status']}: {run['test_accuracy']:.2%} test accuracy on {run['n_test']} digits "
         f"({run['dataset']}, {run['n_train']} train), {run['epochs']} epochs at batch {run['batch_size']} "
         f"on {run['device_name']} in {run['wall_seconds']:.1f} s, {run['samples_per_second']:,.0f} samples/s, "
-        f"MFU {run['mfu']:.1%}, {run['energy_kwh']:.6f} kWh, ${run['cost_usd']:.6f}; model {run['model_path']}"
+        f"MFU {run['mfu']:.1%}, {run['energy_kwh']:.6f} kWh, ${run['cost_usd']:.6f}; {run['architecture']}, "
+        f"model {run['model_path']}" + _calibration_summary(run.get("calibration"))
+    )
+
+
+def _calibration_summary(calibration: dict | None) -> str:
+    if not calibration:
+        return ""
+    measured = calibration["measured"]
+    return (
+        f"; not-sure check on held-out drawings: {measured['digits_read_right_and_sure']:.1%} of "
+        f"{measured['digits']} digits read right and sure, {measured['non_digits_unsure']:.1%} of "
+        f"{measured['non_digits']} non-digits marked unsure"
     )
 
 
@@ -394,9 +540,9 @@ def _training_errors() -> tuple[type[BaseException], ...]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = ArgumentParser(prog="python -m core.train", description="Train and store the reference model.")
-    parser.add_argument("--epochs", type=int, default=5)
-    parser.add_argument("--batch-size", type=int, default=32)
+    parser = ArgumentParser(prog="python -m core.train", description="Train and store the reference or demo model.")
+    parser.add_argument("--epochs", type=int, help="default: 5 for the reference model, 24 for the demo model")
+    parser.add_argument("--batch-size", type=int, help="default: 32 for the reference model, 64 for the demo model")
     parser.add_argument("--data", help="mnist.npz or a folder of the four MNIST IDX files")
     parser.add_argument("--limit", type=int, help="train on at most this many digits")
     parser.add_argument("--allow-download", action="store_true", help="download MNIST when no local copy exists")
@@ -405,7 +551,8 @@ def main(argv: list[str] | None = None) -> int:
         "--variant",
         choices=VARIANTS,
         default="fast",
-        help="fast: fused resident-data trainer (default); seed: the seed's plain model.fit",
+        help="fast: the reference MLP on the fused resident-data trainer (default); seed: the reference MLP on the "
+        "seed's plain model.fit; demo: the demo CNN on distorted digits and pen-stroke drawings",
     )
     parser.add_argument("--json", action="store_true", help="print the stored run as one JSON object")
     args = parser.parse_args(argv)

@@ -7,10 +7,12 @@ import streamlit as st
 
 from core.lab.runs import get_run, list_runs
 from pages.ui.common import escape_markdown
+from pages.ui.model_lab.errors import show_error_gallery
 
 RUN_COLUMNS = {
     "id": "Run",
     "status": "Status",
+    "architecture": "Model",
     "started_at": "Started",
     "device_name": "Device",
     "n_train": "Training digits",
@@ -63,24 +65,9 @@ def show_runs() -> None:
     st.subheader("Throughput and MFU by device")
     # Runs sit at their run number, not their start time: one run or a few seconds apart still reads as runs.
     by_device = succeeded.sort_values("id").assign(run=lambda frame: "Run " + frame["id"].astype(str))
-    order = {"run": by_device["run"].tolist()}
     cols = st.columns(2)
-    cols[0].plotly_chart(
-        px.line(
-            by_device, x="run", y="samples_per_second", color="device_name", markers=True, category_orders=order,
-            hover_data=["batch_size", "dataset"], title="Training throughput per run",
-            labels={"samples_per_second": "Samples/s", "run": "", "device_name": "Device"},
-        ).update_yaxes(rangemode="tozero"),
-        width="stretch",
-    )  # fmt: skip
-    cols[1].plotly_chart(
-        px.line(
-            by_device, x="run", y="mfu", color="device_name", markers=True, category_orders=order,
-            hover_data=["batch_size"], title="MFU (achieved ÷ measured matmul peak)",
-            labels={"mfu": "MFU", "run": "", "device_name": "Device"},
-        ).update_yaxes(tickformat=".0%", range=[0, max(0.05, float(by_device["mfu"].max()) * 1.25)]),
-        width="stretch",
-    )  # fmt: skip
+    cols[0].plotly_chart(run_chart(by_device, "samples_per_second", "Training throughput per run"), width="stretch")
+    cols[1].plotly_chart(run_chart(by_device, "mfu", "MFU (achieved ÷ measured matmul peak)"), width="stretch")
 
     st.subheader("One run in detail")
     ids = succeeded["id"].tolist()
@@ -129,3 +116,28 @@ def show_runs() -> None:
         f"{run['peak_flops'] / 1e9:,.1f} GFLOP/s measured in the same process; framework "
         f"{escape_markdown(run['framework_versions'])}; model file {escape_markdown(run['model_path'])}."
     )
+    show_error_gallery(run)
+
+
+def run_chart(runs: pd.DataFrame, column: str, title: str):
+    """One marker per run along a category axis of run labels: one run reads as one point, with no time axis
+    ticking in milliseconds. MFU is a share of the peak, so its axis runs from 0 to 100 %."""
+    label = {"samples_per_second": "Samples/s", "mfu": "MFU"}[column]
+    chart = px.line(
+        runs,
+        x="run",
+        y=column,
+        color="device_name",
+        markers=True,
+        category_orders={"run": runs["run"].tolist()},
+        hover_data=["batch_size", "dataset", "started_at"],
+        labels={column: label, "run": "", "device_name": "Device"},
+        title=title,
+    )
+    chart.update_xaxes(type="category")
+    chart.update_traces(marker={"size": 10})
+    if column == "mfu":
+        chart.update_yaxes(tickformat=".0%", range=[0, 1])
+    else:
+        chart.update_yaxes(rangemode="tozero", tickformat=",.0f")
+    return chart
