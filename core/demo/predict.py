@@ -13,7 +13,6 @@ browser session from one cached model."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import sys
@@ -25,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.cli import ArgumentParser, exit_with_error
+from core.cli import ArgumentParser, exit_with_error, native_stderr_silenced
 from core.demo.preprocess import FIELD_PX, ImageInputError, ImageSource, preprocess, preprocess_with_extent
 from core.lab.calibration import Calibration, read_sidecar
 
@@ -217,21 +216,6 @@ def _warm_up_preprocessing() -> None:
     preprocess(stroke)
 
 
-@contextlib.contextmanager
-def _native_stderr_silenced():
-    """TensorFlow's C++ side logs CUDA probing to file descriptor 2 on import, whatever TF_CPP_MIN_LOG_LEVEL says;
-    the CLI's stderr is kept for its own one-line errors. Python exceptions still propagate."""
-    sys.stderr.flush()
-    saved = os.dup(2)
-    try:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), 2)
-            yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = ArgumentParser(prog="python -m core.predict", description="Read handwritten digits from images.")
     parser.add_argument("images", nargs="+", metavar="IMAGE", help="PNG or JPEG files, one digit each")
@@ -252,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
             exit_with_error(f"{file}: {exc}")
         prepared.append((file, pixels, extent, (time.perf_counter() - start) * 1000))
     try:
-        with _native_stderr_silenced():
+        with native_stderr_silenced():
             model = load_model(args.model)
     except ModelError as exc:
         exit_with_error(str(exc))
