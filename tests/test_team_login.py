@@ -26,7 +26,7 @@ def test_without_an_identity_provider_every_page_is_open():
     at = open_page(HOME)
     assert not at.exception
     assert [button.label for button in at.button if button.label in ("Sign in", "Sign out")] == []
-    assert "Latest reference run" in [header.value for header in at.subheader]
+    assert "Pitch pack" in [header.value for header in at.subheader]
 
 
 def test_with_an_identity_provider_a_visitor_sees_only_the_sign_in_page():
@@ -51,7 +51,7 @@ def test_a_browser_opening_any_address_gets_the_sign_in_page(tmp_path, monkeypat
             wait_for_script(page)
             assert [h1.inner_text() for h1 in page.query_selector_all("h1")] == ["ModelRunway"], path
             assert page.get_by_role("button", name="Sign in").count() == 1, path
-            assert page.get_by_text("Latest reference run").count() == 0, path
+            assert page.get_by_text("Pitch pack").count() == 0, path
 
 
 def test_a_signed_in_member_sees_the_pages_and_who_is_signed_in():
@@ -61,6 +61,6 @@ def test_a_signed_in_member_sees_the_pages_and_who_is_signed_in():
     at.user["email"] = "ada@example.com"
     at.run()
     assert not at.exception
-    assert "Latest reference run" in [header.value for header in at.subheader]
+    assert "Pitch pack" in [header.value for header in at.subheader]
     assert "Signed in as ada@example.com" in [text.value for text in at.sidebar.text]
     assert [button.label for button in at.sidebar.button] == ["Sign out"]

@@ -113,7 +113,7 @@ def _headline(t: dict) -> None:
         f"({t['precision']}) · MFU **{t['mfu']:.1%}** ({t['mfu_low']:.1%}–{t['mfu_high']:.1%})"
     )
     st.caption(f"MFU: {escape_markdown(t['mfu_source'])}. Price: {escape_markdown(t['price_source'])}.")
-    cols = st.columns(7)
+    cols = st.columns(4) + st.columns(3)  # seven metrics in one row cut their values at 1400 px
     cols[0].metric("GPU-hours", compact(t["gpu_hours"]),
                    help=f"{compact(t['gpu_hours_low'])}–{compact(t['gpu_hours_high'])}")  # fmt: skip
     cols[1].metric(
