@@ -25,12 +25,12 @@ from pathlib import Path
 import numpy as np
 
 from core.cli import ArgumentParser, exit_with_error, native_stderr_silenced
+from core.demo.int8 import INT8_SUFFIX
 from core.demo.preprocess import FIELD_PX, ImageInputError, ImageSource, preprocess, preprocess_with_extent
 from core.lab.calibration import Calibration, read_sidecar
 
 _model_lock = threading.Lock()
 INPUT_PIXELS = FIELD_PX * FIELD_PX
-INT8_SUFFIX = ".int8.tflite"
 
 
 class ModelError(ValueError):
@@ -133,7 +133,7 @@ def load_model(path: str | Path | None = None) -> DigitModel:
 
 def _load_int8(path: Path):
     """An int8 TensorFlow Lite copy (core.lab.quantize), with the thresholds of the .keras model it was made from."""
-    from core.lab.quantize import Int8Model
+    from core.demo.int8 import Int8Model
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     source = path.with_name(path.name[: -len(INT8_SUFFIX)] + ".keras")

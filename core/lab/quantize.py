@@ -9,19 +9,16 @@ often the two agree. Writes run-7.int8.tflite and run-7.int8.json beside run-7.k
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import sys
-import threading
 import time
-import warnings
 from pathlib import Path
 
 import numpy as np
 
 from core.cli import ArgumentParser, exit_with_error, strict_json
-from core.demo.predict import INT8_SUFFIX
+from core.demo.int8 import INT8_SUFFIX, Int8Model, quiet_tflite
 
 REPRESENTATIVE_DIGITS = 300
 LATENCY_REPEATS = 200
@@ -49,14 +46,6 @@ def read_report(model_path: str | os.PathLike) -> dict | None:
         return None
 
 
-@contextlib.contextmanager
-def _quiet():
-    """TensorFlow Lite warns that its Python interpreter moves to LiteRT; the CLI keeps stderr for its errors."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        yield
-
-
 def convert(keras_model, representative: np.ndarray | None) -> bytes:
     """The model as a TensorFlow Lite flatbuffer, float32 in and out (one image per call). With representative
     digits, weights and activations are int8 (scales measured on those digits); without, all stays float32."""
@@ -77,40 +66,8 @@ def convert(keras_model, representative: np.ndarray | None) -> bytes:
         converter.optimizations = [tf.lite.Optimize.DEFAULT]
         converter.representative_dataset = samples
         converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
-    with _quiet():
+    with quiet_tflite():
         return converter.convert()
-
-
-class Int8Model:
-    """A TensorFlow Lite int8 model behind the same call as core.demo.predict.DigitModel: float32 (n, 784) →
-    (n, 10) probabilities. One interpreter, one image at a time, under a lock (it is not thread-safe)."""
-
-    kind = "int8"
-
-    def __init__(self, path: str | os.PathLike, calibration=None):
-        import tensorflow as tf
-
-        from core.lab.calibration import Calibration
-
-        self.path = Path(path)
-        with _quiet():
-            self._interpreter = tf.lite.Interpreter(model_path=str(self.path), num_threads=1)
-        self._interpreter.allocate_tensors()
-        self._input = self._interpreter.get_input_details()[0]["index"]
-        self._output = self._interpreter.get_output_details()[0]["index"]
-        self._lock = threading.Lock()
-        self.calibration = calibration or Calibration()
-        self.keras_model = None
-
-    def __call__(self, x: np.ndarray) -> np.ndarray:
-        rows = np.asarray(x, dtype=np.float32).reshape(-1, 784)
-        out = np.empty((len(rows), 10), dtype=np.float64)
-        with self._lock:
-            for i, row in enumerate(rows):
-                self._interpreter.set_tensor(self._input, row[None])
-                self._interpreter.invoke()
-                out[i] = self._interpreter.get_tensor(self._output)[0]
-        return out
 
 
 def _write_atomically(target: Path, payload: bytes) -> None:
