@@ -35,15 +35,27 @@ def save_estimate(name: str, worker: int, overwrite: bool) -> None:
     save_estimate(name, inputs_dict, estimate_training(inputs), overwrite=overwrite)
 
 
-# Each kind of named record the team edits; a new store (plans) adds its saver and error class here.
-SAVERS = {"scenario": save_scenario, "estimate": save_estimate}
+def save_plan(name: str, worker: int, overwrite: bool) -> None:
+    import json
+
+    from core.config import PROJECT_ROOT
+    from core.plan.store import save_plan as store_plan
+
+    plan = json.loads((PROJECT_ROOT / "examples" / "plans" / "api_wrapper.json").read_text())
+    plan["funding"]["cash"] = 1_000_000 + worker
+    store_plan(plan, name, overwrite=overwrite)
+
+
+# Each kind of named record the team edits, with its saver; a new store adds its saver and error class here.
+SAVERS = {"scenario": save_scenario, "estimate": save_estimate, "plan": save_plan}
 
 
 def store_errors() -> tuple[type[Exception], ...]:
     from core.compute.store import EstimateStoreError
     from core.funding.model import ScenarioError
+    from core.plan.model import PlanError
 
-    return (ScenarioError, EstimateStoreError)
+    return (ScenarioError, EstimateStoreError, PlanError)
 
 
 def meet(meeting_dir: Path, step: str, worker: int, workers: int) -> None:
@@ -62,6 +74,7 @@ def main(worker: int, workers: int, meeting_dir: Path, rounds: int) -> None:
     import core.compute.estimate  # noqa: F401  imports done before the first meeting, so workers collide on writes
     import core.compute.store  # noqa: F401
     import core.funding.store  # noqa: F401
+    import core.plan.store  # noqa: F401
 
     errors = store_errors()
     for number in range(rounds):

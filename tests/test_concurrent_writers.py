@@ -29,6 +29,11 @@ def stored_names(kind: str) -> dict[str, int]:
         from core.compute.store import list_estimates
 
         return {e["name"]: e["inputs"]["training"]["worker"] for e in list_estimates()}
+    if kind == "plan":
+        from core.plan.store import load_plan, plan_names
+
+        written = [name for name in plan_names() if name.startswith(("shared plan", "worker ", "last plan"))]
+        return {name: int(load_plan(name).funding["cash"]) - 1_000_000 for name in written}  # not the seeded plans
     raise AssertionError(f"no reader for {kind}: add one next to its saver in tests/concurrent_writer.py")
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from core.config import PROJECT_ROOT
 from core.plan.model import MAX_NAME_LENGTH, Plan, PlanError, parse_plan, plan_from_json, plan_to_dict, plan_to_json
-from db.engine import session_scope
+from db.engine import is_unique_violation, session_scope
 from db.models import Plan as PlanRow
 
 EXAMPLE_PLANS_DIR = PROJECT_ROOT / "examples" / "plans"
@@ -52,15 +53,30 @@ def save_plan(plan: Plan | dict, name: str | None = None, overwrite: bool = True
     name = _clean_name(name or plan.name)
     plan = plan.model_copy(update={"name": name})
     payload = plan_to_dict(plan)
+    try:
+        _write(name, payload, overwrite)
+    except IntegrityError as error:  # another writer saved this name between our look-up and our insert
+        if not is_unique_violation(error):
+            raise
+        if not overwrite:
+            raise _exists(name) from None
+        _write(name, payload, overwrite)  # its row is there now, so this save replaces it
+    return plan
+
+
+def _exists(name: str) -> PlanError:
+    return PlanError(f"name: a plan called {name!r} already exists")
+
+
+def _write(name: str, payload: dict, overwrite: bool) -> None:
     with session_scope() as session:
         row = _row(session, name)
         if row is not None and not overwrite:
-            raise PlanError(f"name: a plan called {name!r} already exists")
+            raise _exists(name)
         if row is None:
             session.add(PlanRow(name=name, payload=payload))
         else:
             row.payload = payload
-    return plan
 
 
 def create_plan(plan: Plan | dict, name: str | None = None) -> Plan:
