@@ -11,6 +11,16 @@ import unicodedata
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+def clean_name(name: str | None, error: type[Exception], thing: str, max_length: int = 200) -> str:
+    """A stored record's name without outer spaces; `error` names the field when it is empty or too long."""
+    cleaned = (name or "").strip()
+    if not cleaned:
+        raise error(f"name: give the {thing} a name")
+    if len(cleaned) > max_length:
+        raise error(f"name: at most {max_length} characters")
+    return cleaned
+
+
 def name_key(name: str) -> str:
     """The form two names are compared in: Unicode-compatible (NFKC), case-folded, single-spaced. "ÉCOLE  AI" and
     "école ai" are one name, and so are "Ｈ100 SXM" (full-width H) and "h100 sxm"."""

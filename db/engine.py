@@ -4,9 +4,10 @@ serializes schema changes with an advisory lock. Migrations and seeding run on f
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
@@ -15,6 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.config import database_url
 from db.schema import database_is_current
+
+T = TypeVar("T")
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -155,6 +158,19 @@ def is_unique_violation(error: IntegrityError) -> bool:
     if sqlstate is not None:
         return sqlstate == POSTGRES_UNIQUE_VIOLATION
     return "UNIQUE constraint failed" in str(error.orig)
+
+
+def write_racing_for_a_name(write: Callable[[], T], overwrite: bool, exists: Callable[[], Exception]) -> T:
+    """Run `write()`. When another writer saved the same name between its look-up and its insert, raise `exists()`,
+    or, when overwriting, run it again: that row is there now, so the write replaces it."""
+    try:
+        return write()
+    except IntegrityError as error:
+        if not is_unique_violation(error):
+            raise
+        if not overwrite:
+            raise exists() from None
+        return write()
 
 
 def reset_cache() -> None:

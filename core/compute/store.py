@@ -10,7 +10,7 @@ import csv
 import io
 import json
 
-from core.text import defuse_csv_cell, name_key
+from core.text import clean_name, defuse_csv_cell, name_key
 
 KINDS = ("training", "serving", "training_and_serving")
 COMPARE_FIELDS = (
@@ -64,12 +64,7 @@ def kind_of(training: dict | None, serving: dict | None) -> str:
 
 
 def _clean_name(name: str) -> str:
-    name = (name or "").strip()
-    if not name:
-        raise EstimateStoreError("name: give the estimate a name")
-    if len(name) > 200:
-        raise EstimateStoreError("name: at most 200 characters")
-    return name
+    return clean_name(name, EstimateStoreError, "estimate")
 
 
 def save_estimate(
@@ -82,9 +77,7 @@ def save_estimate(
 ) -> dict:
     """Store (or, with overwrite, replace) a named estimate; returns it as list_estimates shows it. Names compare
     case- and Unicode-insensitively: "ÉCOLE AI" and "école ai" are one estimate."""
-    from sqlalchemy.exc import IntegrityError
-
-    from db.engine import is_unique_violation
+    from db.engine import write_racing_for_a_name
 
     name = _clean_name(name)
     outputs = build_outputs(training, serving)
@@ -96,16 +89,11 @@ def save_estimate(
     except ValueError:
         raise EstimateStoreError("outputs: a figure is not a finite number; use smaller inputs") from None
     kind = kind_of(training, serving)
-    try:
-        return _write(name, kind, inputs, outputs, overwrite)
-    except IntegrityError as error:  # another writer saved this name between our look-up and our insert
-        if not is_unique_violation(error):
-            raise
-        if not overwrite:
-            raise EstimateStoreError(
-                f"name: an estimate called {name!r} exists; pick another name or overwrite it"
-            ) from None
-        return _write(name, kind, inputs, outputs, overwrite)  # its row is there now, so this save replaces it
+    return write_racing_for_a_name(
+        lambda: _write(name, kind, inputs, outputs, overwrite),
+        overwrite,
+        lambda: EstimateStoreError(f"name: an estimate called {name!r} exists; pick another name or overwrite it"),
+    )
 
 
 def _stored(session, name: str):

@@ -18,20 +18,15 @@ from core.funding.model import (
     scenario_from_json,
     scenario_to_dict,
 )
-from core.text import name_key
-from db.engine import is_unique_violation, session_scope
+from core.text import clean_name, name_key
+from db.engine import is_unique_violation, session_scope, write_racing_for_a_name
 from db.models import FundingScenario, SavedEstimate
 
 MAX_NAME_LENGTH = 200
 
 
 def _clean_name(name: str) -> str:
-    cleaned = (name or "").strip()
-    if not cleaned:
-        raise ScenarioError("name: give the scenario a name")
-    if len(cleaned) > MAX_NAME_LENGTH:
-        raise ScenarioError(f"name: at most {MAX_NAME_LENGTH} characters")
-    return cleaned
+    return clean_name(name, ScenarioError, "scenario", MAX_NAME_LENGTH)
 
 
 def _row(session, name: str) -> FundingScenario | None:
@@ -73,14 +68,7 @@ def save_scenario(name: str, scenario: Scenario | dict, overwrite: bool = True) 
     name = _clean_name(name)
     scenario = parse_scenario(scenario).model_copy(update={"name": name})
     payload = scenario_to_dict(scenario)
-    try:
-        _write(name, payload, overwrite)
-    except IntegrityError as error:  # another writer saved this name between our look-up and our insert
-        if not is_unique_violation(error):
-            raise
-        if not overwrite:
-            raise _exists(name) from None
-        _write(name, payload, overwrite)  # its row is there now, so this save replaces it
+    write_racing_for_a_name(lambda: _write(name, payload, overwrite), overwrite, lambda: _exists(name))
     return scenario
 
 

@@ -6,23 +6,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from core.config import PROJECT_ROOT
 from core.plan.model import MAX_NAME_LENGTH, Plan, PlanError, parse_plan, plan_from_json, plan_to_dict, plan_to_json
-from db.engine import is_unique_violation, session_scope
+from core.text import clean_name
+from db.engine import session_scope, write_racing_for_a_name
 from db.models import Plan as PlanRow
 
 EXAMPLE_PLANS_DIR = PROJECT_ROOT / "examples" / "plans"
 
 
 def _clean_name(name: str) -> str:
-    cleaned = (name or "").strip()
-    if not cleaned:
-        raise PlanError("name: give the plan a name")
-    if len(cleaned) > MAX_NAME_LENGTH:
-        raise PlanError(f"name: at most {MAX_NAME_LENGTH} characters")
-    return cleaned
+    return clean_name(name, PlanError, "plan", MAX_NAME_LENGTH)
 
 
 def _row(session, name: str) -> PlanRow | None:
@@ -53,14 +48,7 @@ def save_plan(plan: Plan | dict, name: str | None = None, overwrite: bool = True
     name = _clean_name(name or plan.name)
     plan = plan.model_copy(update={"name": name})
     payload = plan_to_dict(plan)
-    try:
-        _write(name, payload, overwrite)
-    except IntegrityError as error:  # another writer saved this name between our look-up and our insert
-        if not is_unique_violation(error):
-            raise
-        if not overwrite:
-            raise _exists(name) from None
-        _write(name, payload, overwrite)  # its row is there now, so this save replaces it
+    write_racing_for_a_name(lambda: _write(name, payload, overwrite), overwrite, lambda: _exists(name))
     return plan
 
 
