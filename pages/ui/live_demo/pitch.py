@@ -37,12 +37,13 @@ def clear_button() -> None:
 
 
 def show_answer(prediction: Prediction) -> None:
+    # Raw HTML below carries only the model's own numbers (ints and floats), never text a user typed.
     if prediction.unsure:
         st.markdown("<div class=\"pitch-unsure\">I'm not sure that's a digit</div>", unsafe_allow_html=True)
         colour = "#c62828"
-        label = f"best guess {prediction.guess}, {prediction.confidence:.0%} sure"
+        label = f"best guess {int(prediction.guess)}, {prediction.confidence:.0%} sure"
     else:
-        st.markdown(f'<div class="pitch-digit">{prediction.digit}</div>', unsafe_allow_html=True)
+        st.markdown(f'<div class="pitch-digit">{int(prediction.digit)}</div>', unsafe_allow_html=True)
         colour = "#2e7d32"
         label = f"{prediction.confidence:.1%} sure"
     width = max(0.0, min(1.0, prediction.confidence)) * 100
